@@ -1,0 +1,42 @@
+"""govkg: knowledge graphs from Chinese government reports.
+
+The public API::
+
+    import graph
+    result = graph.build(["reports/"], out="output")      # files: graph.trig, graph.ttl, …
+    ex = graph.extract("report.txt")                     # one report's entities, relations, stats
+    ds = graph.load("output/graph.trig")                 # an rdflib Dataset
+
+Stages, one module each: read -> nlp -> resolve -> rdf -> validate (-> view / query / serve).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import GovkgError
+from .pipeline import BuildResult, build, extract, sample_path
+
+if TYPE_CHECKING:
+    from rdflib import Dataset
+
+__all__ = ["build", "extract", "load", "sample_path", "BuildResult", "GovkgError", "__version__"]
+__version__ = "0.1.0"
+
+
+def load(path: str | Path) -> Dataset:
+    """Load a graph file written by govkg (TriG, N-Quads, Turtle …) into an rdflib Dataset."""
+    from rdflib import Dataset
+
+    from .errors import InputError
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("no such graph file; run `govkg build` first", path=p)
+    ds = Dataset()
+    try:
+        ds.parse(p)
+    except Exception as e:  # noqa: BLE001 - rdflib raises many kinds
+        raise InputError(f"cannot be parsed as RDF ({e})", path=p) from None
+    return ds

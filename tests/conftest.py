@@ -1,0 +1,41 @@
+"""Shared fixtures: the sample report built once per test session, and small report texts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.model import Extraction
+from graph.pipeline import BuildResult, build, extract, sample_path
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The bundled sample report built into a temporary output folder (once per session)."""
+    out = tmp_path_factory.mktemp("sample-out")
+    return build(None, out)
+
+
+@pytest.fixture(scope="session")
+def sample_trig(sample_build: BuildResult) -> Path:
+    """Path of graph.trig built from the sample report."""
+    return sample_build.files["trig"]
+
+
+@pytest.fixture(scope="session")
+def sample_extraction() -> Extraction:
+    """The sample report's extraction (entities, relations, statistics)."""
+    return extract(sample_path())
+
+
+@pytest.fixture
+def write_report(tmp_path: Path):
+    """Write a report text to a file and return its path: write_report(text, name=..., encoding=...)."""
+
+    def write(text: str, name: str = "report.txt", encoding: str = "utf-8") -> Path:
+        p = tmp_path / name
+        p.write_bytes(text.encode(encoding))
+        return p
+
+    return write
