@@ -134,6 +134,23 @@ class _State:
 
     def add(self, mention: Mention) -> None:
         self.mentions.append(mention)
+        self._owned = None
+
+    _owned: dict[int, None] | None = None
+
+    def owned(self, pos: int) -> dict[int, None]:
+        """Character positions covered by agency or place mentions that end by ``pos``.
+
+        Computed once per document (positions of mentions ending after ``pos`` are few and
+        are filtered by the caller's walk, which only looks left of ``pos``)."""
+        if self._owned is None:
+            cover: dict[int, None] = {}
+            for m in self.mentions:
+                if m.type in ("Agency", "Place"):
+                    for i in range(m.start, m.end):
+                        cover[i] = None
+            self._owned = cover
+        return self._owned
 
 
 def _state(doc: Doc) -> _State:
@@ -141,13 +158,14 @@ def _state(doc: Doc) -> _State:
     if st is None:  # a bare Doc (e.g. nlp("...") in a test): treat all of it as content
         st = _State(text=doc.text, content=((0, len(doc.text)),), locality=None, locality_chain=(), issuer=None)
         doc.user_data["govkg"] = st
-    if not st.bounds:
-        for t in doc:
-            s, e = t.idx, t.idx + len(t.text)
-            st.token_spans.append((s, e))
-            st.token_starts.append(s)
-            st.bounds.add(s)
-            st.bounds.add(e)
+    if not st.bounds and len(doc):
+        from spacy.attrs import IDX, LENGTH
+
+        arr = doc.to_array([IDX, LENGTH]).tolist()
+        st.token_spans = [(i, i + n) for i, n in arr]
+        st.token_starts = [i for i, _ in arr]
+        st.bounds = set(st.token_starts)
+        st.bounds.update(e for _, e in st.token_spans)
     return st
 
 
@@ -420,7 +438,7 @@ def _starts_after_name_break(text: str, pos: int) -> bool:
 # govkg_agencies
 
 _GENERIC_AGENCY_SUFFIX = (
-    "领导小组|工作领导小组|委员会|办公室|中心组|中心|小组|大队|支队|协会|学会|商会|联合会|法律顾问团|顾问团|局|厅|办|所|站|院|处"
+    "领导小组|工作领导小组|委员会|办公室|中心组|中心|小组|大队|中队|支队|协会|学会|商会|联合会|法律顾问团|顾问团|局|厅|办|所|站|院|处"
 )
 _REL_PREFIX = "省|市|县|区|州|镇|乡|街道"
 
@@ -428,99 +446,124 @@ _REL_PREFIX = "省|市|县|区|州|镇|乡|街道"
 @cache
 def _agency_regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     lex = lexicons()
-    places = trie_pattern(lex.place_index)
-    bodies = trie_pattern(lex.bodies)
-    local = re.compile(
-        rf"(?P<cp>中共)?(?:(?P<place>{places})|(?P<rel>{_REL_PREFIX}))?(?P<body>{bodies})"
-    )
+    bodies = re.compile(trie_pattern(lex.bodies))
     national = re.compile(trie_pattern(lex.national_agencies))
-    generic = re.compile(
-        rf"(?P<cp>中共)?(?:(?P<place>{places})|(?P<rel>{_REL_PREFIX}))(?P<mid>[{_HAN}]{{2,10}}?)(?P<suf>{_GENERIC_AGENCY_SUFFIX})"
-    )
-    return local, national, generic
+    generic = re.compile(_GENERIC_AGENCY_SUFFIX)
+    return bodies, national, generic
 
 
 _CENTRAL_CONTEXT = re.compile(r"中央(?=、|和|及|关于|《|决策部署|部署|精神|要求|印发|出台|文件)")
-_AGENCY_STOP_MID = re.compile(r"[、和与及的等各]|工作|建设|开展|推进|落实|相关|有关")
+_AGENCY_STOP_MID = re.compile(r"[、和与及的等各\d]|工作|建设|开展|推进|落实|相关|有关")
+_REL_CHARS = frozenset("省市县区州镇乡")
+
+
+def _prefix(st: _State, lex: Lexicons, pos: int) -> tuple[int, str | None, str | None, bool]:
+    """The place prefix of a body name that starts at ``pos``: an explicit place name
+    (监利市, 荆州) or a relative one (市, 县, 街道 …), with 中共 before it.
+
+    Returns (start, place, relative, party); place and relative are None when there is none.
+    """
+    text = st.text
+    start, place, rel = pos, None, None
+    for k in range(min(12, pos), 1, -1):
+        # a place name must not start inside a word: 担任县政府 is 县政府, not 任县 + 政府
+        if text[pos - k : pos] in lex.place_index and (pos - k in st.bounds or _starts_after_name_break(text, pos - k)):
+            start, place = pos - k, text[pos - k : pos]
+            break
+    else:
+        if text[pos - 2 : pos] == "街道":
+            start, rel = pos - 2, "街道"
+        elif pos > 0 and text[pos - 1] in _REL_CHARS:
+            start, rel = pos - 1, text[pos - 1]
+    party = start >= 2 and text[start - 2 : start] == "中共"
+    return (start - 2 if party else start), place, rel, party
+
+
+def _place_prefix_ok(st: _State, lex: Lexicons, place: str | None, rel: str | None, rel_pos: int) -> bool:
+    if rel is not None:
+        # 市 in 城市 or 都市 is no prefix; 我市/全市/本市 are the report's own place
+        return rel_pos in st.bounds or (rel_pos > 0 and st.text[rel_pos - 1] in "我本全该各")
+    if place is not None:
+        codes = lex.place_index.get(place, ())
+        div = lex.divisions[codes[0]] if len(codes) == 1 else None
+        if div is not None and place == div.short and place not in lex.short_ok and place != _short(lex, st.locality):
+            return False
+    return True
 
 
 def _agencies(st: _State, lex: Lexicons) -> None:
-    local, national, generic = _agency_regexes()
+    bodies_rx, national, generic = _agency_regexes()
+    text = st.text
     taken: list[tuple[int, int]] = []
 
     def free(s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in taken)
 
-    for m in national.finditer(st.text):
-        s, e = m.start(), m.end()
-        if not st.in_content(s) or not st.aligned(s, e) and not _is_han_boundary(st.text, e):
-            continue
-        name = m.group()
-        st.add(Mention(s, e, "", "Agency", lex.national_agencies[name], st.sentence_at(s), "govkg_agencies",
-                       hints=(("national", "1"),)))
+    def add(s: int, e: int, name: str, hints: tuple[tuple[str, str], ...]) -> None:
+        st.add(Mention(s, e, "", "Agency", name, st.sentence_at(s), "govkg_agencies", hints=hints))
         taken.append((s, e))
-    for m in _CENTRAL_CONTEXT.finditer(st.text):
+
+    for m in national.finditer(text):
         s, e = m.start(), m.end()
-        if st.in_content(s) and free(s, e) and (s == 0 or st.text[s - 1] not in "党"):
-            st.add(Mention(s, e, "", "Agency", "中共中央", st.sentence_at(s), "govkg_agencies",
-                           hints=(("national", "1"),)))
-            taken.append((s, e))
-    for m in local.finditer(st.text):
+        if st.in_content(s) and (st.aligned(s, e) or _is_han_boundary(text, e)):
+            add(s, e, lex.national_agencies[m.group()], (("national", "1"),))
+    for m in _CENTRAL_CONTEXT.finditer(text):
         s, e = m.start(), m.end()
-        if not st.in_content(s) or not free(s, e):
+        if st.in_content(s) and free(s, e) and (s == 0 or text[s - 1] != "党"):
+            add(s, e, "中共中央", (("national", "1"),))
+    for m in bodies_rx.finditer(text):
+        bs, e = m.start(), m.end()
+        if not st.in_content(bs):
             continue
-        body = m.group("body")
+        body = m.group()
         canonical, kind, bare = lex.bodies[body]
-        place, rel = m.group("place"), m.group("rel")
-        start_body = m.start("body")
+        s, place, rel, party = _prefix(st, lex, bs)
+        if not free(s, e):
+            continue
         if place is None and rel is None:
-            if not bare or body.startswith("委") or not st.aligned(start_body, e) and start_body not in st.bounds:
+            if not bare or bs not in st.bounds:
                 continue
-        if rel is not None:
-            ps = m.start("rel")
-            # 市 in 城市 or 都市 is no prefix; 我市/全市/本市 are the report's own place
-            if ps not in st.bounds and not (ps > 0 and st.text[ps - 1] in "我本全该各"):
-                continue
-        if place is not None:
-            div_codes = lex.place_index.get(place, ())
-            div = lex.divisions[div_codes[0]] if len(div_codes) == 1 else None
-            if div is not None and place == div.short and place not in lex.short_ok and place != _short(lex, st.locality):
-                continue
+        elif not _place_prefix_ok(st, lex, place, rel, bs - len(rel or "")):
+            continue
         hints: list[tuple[str, str]] = [("body", canonical), ("kind", kind)]
         if place:
             hints.append(("place", place))
         if rel:
             hints.append(("relative", rel))
-        if m.group("cp"):
+        if party:
             hints.append(("party", "1"))
-        st.add(Mention(s, e, "", "Agency", m.group(), st.sentence_at(s), "govkg_agencies", hints=tuple(hints)))
-        taken.append((s, e))
-    for m in generic.finditer(st.text):
-        s, e = m.start(), m.end()
-        if not st.in_content(s) or not free(s, e) or e not in st.bounds:
+        add(s, e, text[s:e], tuple(hints))
+    # bodies the lexicon does not list: a place prefix, a few words, a body suffix (…领导小组)
+    for m in generic.finditer(text):
+        ss, e = m.start(), m.end()
+        if not st.in_content(ss) or not free(ss, e) or e not in st.bounds:
             continue
-        mid = m.group("mid")
-        if _AGENCY_STOP_MID.search(mid) or any(w in lex.boundary_words for w in _words_in(st, m.start("mid"), m.start("suf"))):
-            continue
-        if st.inside(st.titles, s, e) and not _title_start(st, s):
-            continue
-        place, rel = m.group("place"), m.group("rel")
-        if rel is not None and m.start("rel") not in st.bounds:
-            continue
-        if place is not None:
-            codes = lex.place_index.get(place, ())
-            div = lex.divisions[codes[0]] if len(codes) == 1 else None
-            if div is not None and place == div.short and place not in lex.short_ok and place != _short(lex, st.locality):
+        for mid_start in range(ss - 2, max(ss - 11, -1), -1):
+            s, place, rel, party = _prefix(st, lex, mid_start)
+            if place is None and rel is None:
                 continue
-        body = st.text[m.start("mid") : e]
-        body = re.sub(r"^政府(?!办)", "人民政府", body)
-        hints = [("body", body), ("kind", "other")]
-        if place:
-            hints.append(("place", place))
-        if rel:
-            hints.append(("relative", rel))
-        st.add(Mention(s, e, "", "Agency", m.group(), st.sentence_at(s), "govkg_agencies", hints=tuple(hints)))
-        taken.append((s, e))
+            mid = text[mid_start:ss]
+            stop = _AGENCY_STOP_MID.search(mid)
+            if stop and not (stop.group() in ("建设", "工作") and m.group() in ("领导小组", "工作领导小组", "委员会", "办公室")):
+                break
+            if any(ch in _PUNCT for ch in mid):
+                break
+            if any(w in lex.boundary_words for w in _words_in(st, mid_start, ss)):
+                break
+            if not free(s, e) or not _place_prefix_ok(st, lex, place, rel, mid_start - len(rel or "")):
+                break
+            if st.inside(st.titles, s, e) and not _title_start(st, s):
+                break
+            body = re.sub(r"^政府(?!办)", "人民政府", text[mid_start:e])
+            hints = [("body", body), ("kind", "other")]
+            if place:
+                hints.append(("place", place))
+            if rel:
+                hints.append(("relative", rel))
+            if party:
+                hints.append(("party", "1"))
+            add(s, e, text[s:e], tuple(hints))
+            break
 
 
 def _short(lex: Lexicons, name: str | None) -> str | None:
@@ -695,7 +738,7 @@ def _quoted_term(st: _State, lex: Lexicons, heads_rx: re.Pattern[str], qs: int, 
     in_title = st.inside(st.titles, qs, qe)
     if _SLOGAN_AFTER.match(after) or before.endswith(_SLOGAN_BEFORE):
         return None
-    if re.fullmatch(r"重[^、]{1,4}、轻[^、]{1,4}", core) or re.fullmatch(r"[^、,]{1,3}(?:、[^、,]{1,3}){1,}", core) and len(core) <= 8:
+    if not lex.known_terms.get(_loose(core)) and re.fullmatch(r"重[^、]{1,4}、轻[^、]{1,4}", core) or re.fullmatch(r"[^、,]{1,3}(?:、[^、,]{1,3}){1,}", core) and len(core) <= 8:
         return None  # 重行政、轻法律 and lists of short words are attitudes, not names
     sent = st.sentence_at(qs)
     # a head word right after the closing quote, with at most a short modifier between
@@ -714,6 +757,14 @@ def _quoted_term(st: _State, lex: Lexicons, heads_rx: re.Pattern[str], qs: int, 
                 end = qe + hmatch.end()
     name_core = core
     start = qs
+    if head_type is None:
+        for k in range(6, 0, -1):
+            cand = lex.known_terms.get(_loose(core + st.text[qe : qe + k]))
+            if cand and re.fullmatch(f"[{_HAN}]+", st.text[qe : qe + k]):
+                end = qe + k
+                name = core + st.text[qe:end]
+                hints = (("quoted", "1"), ("known", cand[0])) + ((("in_title", "1"),) if in_title else ())
+                return Mention(qs, end, "", cand[1], name, sent, "govkg_terms", core=core, hints=hints)
     if _COLLECTIVE.match(core):
         # “三项制度”: a numbered collective names nothing without the words before it
         pre = _walk_left(st, lex, qs, max_chars=8, stop_at_places=True)
@@ -781,8 +832,12 @@ def _in_summarised_list(st: _State, pos: int) -> bool:
 
 
 def _next_is_list_item(text: str, pos: int) -> bool:
-    seg = text[pos : pos + 30]
-    return bool(re.match(r"(?:\d{4}年)?[^,，。;；]{0,8}“", seg))
+    """True when a list of quoted names goes on after a comma (…”,2021年第二季度“…”等)."""
+    m = re.match(r"(?:\d{4}年)?([^,，。;；“]{0,8})“", text[pos : pos + 30])
+    if m is None:
+        return False
+    lex = lexicons()
+    return not any(w in m.group(1) for w in lex.boundary_words if len(w) >= 2)
 
 
 def _summary_type(st: _State, lex: Lexicons, heads_rx: re.Pattern[str], pos: int) -> str | None:
@@ -861,7 +916,7 @@ def _walk_left(
             break
         if word in ("年", "月", "日") and s > 0 and st.text[s - 1].isdigit():
             break
-        if stop_at_places and any(m.start <= s < m.end and m.type in ("Agency", "Place") and m.end <= pos for m in st.mentions):
+        if stop_at_places and s in st.owned(pos):
             break
         start = s
     if start >= pos:
@@ -1000,9 +1055,12 @@ def _unit_regex() -> re.Pattern[str]:
 
 def _statistics(st: _State, lex: Lexicons) -> None:
     unit_rx = _unit_regex()
+    named = sorted((m.start, m.end) for m in st.mentions if m.type in ("Policy", "Initiative", "Law", "Agency"))
     for m in _NUM.finditer(st.text):
         s = m.start()
         if not st.in_content(s) or st.inside(st.titles, s, m.end(), strict=False) or st.inside(st.quotes, s, m.end(), strict=False):
+            continue
+        if st.inside(named, s, m.end(), strict=False):
             continue
         num, scale, pct = m.group("num"), m.group("scale"), m.group("unit")
         chinese = not num[0].isdigit()
@@ -1019,7 +1077,8 @@ def _statistics(st: _State, lex: Lexicons) -> None:
             end = um.end()
             if unit_raw == "各" and chinese:
                 continue
-        if s > 0 and st.text[s - 1] in "-~～至到":
+        # 3至5件, 2021-2025: a range, not a count (but 下降至8.7% is a value)
+        if s > 0 and st.text[s - 1] in "-~～" or s > 1 and st.text[s - 1] in "至到" and st.text[s - 2].isdigit():
             continue
         if end < len(st.text) and st.text[end] in "-~～" and not pct:
             continue
@@ -1090,6 +1149,8 @@ def _measure(st: _State, lex: Lexicons, s: int, e: int, percent: bool) -> tuple[
             continue
         w = st.text[ts:te]
         if any(ch in _PUNCT and ch not in "“”" for ch in w) or w in ("的",):
+            break
+        if post_words and ts in st.owned(ce):  # a body named after the counted noun
             break
         if re.search(r"\d", w) or (w in lex.boundary_words or w in _STAT_POST_STOP or w in "“”") and post_words:
             break
@@ -1166,26 +1227,34 @@ def _relations(st: _State, lex: Lexicons) -> None:
     for i, m in enumerate(ms):
         by_sent.setdefault(m.sentence, []).append(i)
     rels: list[MentionRelation] = []
+    seen: set[tuple[int, str, int]] = set()
 
     def rel(a: int, p: str, b: int, comp_s: int, comp_e: int, why: str = "govkg_relations") -> None:
-        if a == b:
+        if a == b or (a, p, b) in seen:
             return
-        r = MentionRelation(a, p, b, ms[b].sentence if b >= 0 else ms[a].sentence, why, comp_s, comp_e)
-        if r not in rels:
-            rels.append(r)
+        seen.add((a, p, b))
+        rels.append(MentionRelation(a, p, b, ms[b].sentence if b >= 0 else ms[a].sentence, why, comp_s, comp_e))
 
     titles = [i for i, m in enumerate(ms) if m.type == "Law" and not m.hint("unmarked")]
     # issues: the body at the head of a title, or right before it
     for i in titles:
         m = ms[i]
         inner_start = m.start + 1
+        title_agency = False
         for j, a in enumerate(ms):
             if a.type == "Agency" and a.start == inner_start and a.end < m.end:
                 rel(j, "issues", i, m.start, m.end)
-            if a.type == "Place" and a.start == inner_start and a.end < m.end and not any(
-                x.type == "Agency" and x.start == inner_start for x in ms
-            ):
-                rel(i, "jurisdiction", j, m.start, m.end)
+                title_agency = True
+        if not title_agency:
+            # 武汉市江汉区…实施方案: the most specific of the places that open the title
+            pos, place = inner_start, None
+            while True:
+                nxt = next((j for j, a in enumerate(ms) if a.type == "Place" and a.start == pos and a.end < m.end), None)
+                if nxt is None:
+                    break
+                place, pos = nxt, ms[nxt].end
+            if place is not None:
+                rel(i, "jurisdiction", place, m.start, m.end)
         for j in _agencies_before(st, ms, m.start):
             rel(j, "issues", i, ms[j].start, m.end)
         # policies named inside a title are what the document concerns
@@ -1210,6 +1279,7 @@ def _relations(st: _State, lex: Lexicons) -> None:
             if subj:
                 subject = subj
             clause_text = st.text[cs:ce]
+            partners = [j for j in cidx if ms[j].type == "Agency" and re.search(r"(?:联合|会同|协同|携手|与)$", st.text[cs : ms[j].start])]
             nested = {i for i in cidx for j in cidx if j != i and ms[j].start <= ms[i].start and ms[i].end <= ms[j].end and (ms[j].end - ms[j].start) > (ms[i].end - ms[i].start)}
             objects = [i for i in cidx if i not in nested and i not in subj]
             for i in objects:
@@ -1229,13 +1299,15 @@ def _relations(st: _State, lex: Lexicons) -> None:
                             if a != ISSUER:
                                 rel(a, "promotes", i, cs, ce)
                     elif made and not has_issuer and not m.hint("national"):
-                        for a in subject:
+                        helped = [j for j in cidx if ms[j].type == "Agency" and ms[j].end <= m.start
+                                  and re.search(r"(?:配合|协助|协调|推动|提请|报请)$", st.text[cs : ms[j].start])]
+                        for a in helped or subject:
                             rel(a, "issues", i, cs, ce)
                     elif _IMPLEMENT_VERBS.search(before) or _BASIS.search(before) or re.search("贯彻|执行|遵守|学习", before):
                         for a in subject:
                             rel(a, "implements", i, cs, ce)
                 elif m.type == "Initiative" and role != "problem":
-                    for a in subject:
+                    for a in subject + [p for p in partners if ms[p].end <= m.start]:
                         pred = "promotes" if a != ISSUER and _PROMOTE_CONTEXT.search(m.name) else "organizes"
                         rel(a, pred, i, cs, ce)
             # an agency named right before a campaign of its own (市委中心组“龙头工程”)

@@ -60,6 +60,8 @@ class _Context:
         self.names: list[tuple[str, Division]] = []
         for i, d in enumerate(chain):
             self.names.append((meta.locality if i == 0 and meta.locality else d.name, d))
+        # a township body's report (XX街道办事处, XX镇人民政府): 街道/镇/乡 and bare body names
+        # mean the township, which the division table (county level and up) does not list
         self.township: str | None = None
         if meta.issuer:
             m = re.match(r"^(?:中共)?([\u4e00-\u9fff]{2,8}?(?:街道|镇|乡))", meta.issuer)
@@ -127,10 +129,10 @@ def agency_label(m: Mention, ctx: _Context) -> tuple[str | None, dict[str, str]]
     elif m.hint("relative"):
         place_name = ctx.relative(m.hint("relative") or "")
     else:
-        place_name = ctx.locality
+        place_name = ctx.township or ctx.locality
     if not place_name:
         return None, attrs
-    if div is None:
+    if div is None and place_name != ctx.township:
         div = ctx.lex.division_by_name(place_name)
     if div is not None:
         attrs["place_code"] = div.code
@@ -139,7 +141,7 @@ def agency_label(m: Mention, ctx: _Context) -> tuple[str | None, dict[str, str]]
         body = "委" + body
     label = place_name + body
     if kind in ("department", "government_office") or kind == "other" and not body.startswith("委"):
-        attrs["parent"] = place_name + "人民政府"
+        attrs["parent"] = place_name + ("办事处" if place_name.endswith("街道") else "人民政府")
     elif kind == "party_department":
         attrs["parent"] = place_name + "委"
     return label, attrs
@@ -266,6 +268,12 @@ def resolve(document: Document, ann: Annotations, lex: Lexicons | None = None) -
         place_chain.append(key)
     for a, b in zip(place_chain, place_chain[1:]):
         link(a, "locatedIn", b, "govkg_divisions", None, None, None)
+    if ctx.township:
+        tkey = key_for("Place", ctx.township, ctx.scope)
+        put(None, tkey, "Place", ctx.township, set(), {"level": "township"}, 3)
+        if place_chain:
+            link(tkey, "locatedIn", place_chain[0], "govkg_resolve", None, None, None)
+        place_chain.insert(0, tkey)
     by_code = {d.attrs["code"]: k for k, d in drafts.items() if d.type == "Place" and "code" in d.attrs}
     for k, d in list(drafts.items()):
         if d.type == "Place" and "code" in d.attrs:
@@ -285,6 +293,8 @@ def resolve(document: Document, ann: Annotations, lex: Lexicons | None = None) -
         code = d.attrs.get("place_code")
         if code and code in by_code:
             link(k, "jurisdiction", by_code[code], "govkg_resolve", None, None, None)
+        elif ctx.township and d.attrs.get("place") == ctx.township:
+            link(k, "jurisdiction", place_chain[0], "govkg_resolve", None, None, None)
         parent = d.attrs.get("parent")
         if parent and parent in labels and labels[parent] != k:
             link(k, "subOrganizationOf", labels[parent], "govkg_resolve", None, None, None)
@@ -389,7 +399,11 @@ def _issuer(document: Document, ctx: _Context, drafts: dict[str, _Draft], lex: L
                     label = f"{ctx.relative(m.group(1))}{m.group(2)}"
                 else:
                     label = n
-        label = re.sub(r"(?<![人])政府$", "人民政府", label)
+        label = re.sub(r"(?<!人民)政府$", "人民政府", label)
+        if re.search("街道$", label):
+            label += "办事处"
+        elif re.search("[镇乡]$", label):
+            label += "人民政府"
     elif ctx.locality:
         label = ctx.names[0][0] + "人民政府" if ctx.names else ctx.locality + "人民政府"
     if not label:
