@@ -90,6 +90,18 @@ def extract(path: str | Path) -> Extraction:
     return extract_document(read_path(path))
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _publish(tmp: str | Path) -> None:
+    """Give a finished temporary file the mode a normally created file would have
+    (mkstemp makes it 0600, which would hide the output from other users)."""
+    os.chmod(tmp, 0o666 & ~_umask())
+
+
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """Write a file through a temporary sibling and an atomic rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -97,6 +109,7 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     os.close(fd)
     try:
         write(Path(tmp))
+        _publish(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -116,6 +129,7 @@ def commit_files(out_dir: Path, writers: dict[str, tuple[str, Callable[[Path], N
             os.close(fd)
             tmps[key] = Path(tmp)
             write(Path(tmp))
+            _publish(tmp)
     except BaseException:
         for t in tmps.values():
             t.unlink(missing_ok=True)
@@ -134,12 +148,14 @@ def build(
     base: str = DEFAULT_BASE,
     validate: bool = True,
     view: bool = True,
+    store: bool = True,
     on_progress: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Build the knowledge graph of one or more reports into ``out``.
 
     Writes ``graph.trig`` (a named graph per report plus the ontology), ``graph.ttl`` (all in
-    one graph) and, with ``view``, ``graph.html``. Bad reports in a batch are skipped and
+    one graph), with ``view`` ``graph.html``, and with ``store`` loads the report graphs into
+    the SPARQL store ``store/`` (see :mod:`graph.store`). Bad reports in a batch are skipped and
     listed in the result; if none can be read, :class:`GovkgError` is raised and ``out`` is
     left as it was.
     """
@@ -209,6 +225,10 @@ def build(
         else:
             writers["html"] = ("graph.html", lambda tmp: write_view(ds, tmp))
     written = commit_files(out_dir, writers)
+    if store:
+        from .store import write_store
+
+        written["store"] = write_store(ds, out_dir / "store").path
 
     counts: Counter[str] = Counter()
     relations = statistics = 0

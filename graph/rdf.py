@@ -24,6 +24,7 @@ __all__ = [
     "iri_for_key",
     "report_iri",
     "report_triples",
+    "report_quads",
     "to_dataset",
     "load_ontology",
     "bind_prefixes",
@@ -96,129 +97,193 @@ def _label(value: Decimal, unit: str, measure: str) -> str:
     return f"{measure} {_fmt(value)}{unit}"
 
 
+class _Terms:
+    """Makes RDF terms for :func:`_report_terms`: rdflib terms, or pyoxigraph terms.
+
+    The triple logic is written once; pyoxigraph's terms are about ten times cheaper to make
+    than rdflib's (literals especially), which matters for corpus builds, while users and
+    pyshacl get rdflib terms.
+    """
+
+    def __init__(self, oxigraph: bool) -> None:
+        self.ox = oxigraph
+        self._iris: dict[str, object] = {}
+        if oxigraph:
+            import pyoxigraph as ox
+
+            self._mod = ox
+            self._t = ox.Literal("true", datatype=ox.NamedNode(str(XSD.boolean)))
+
+    def iri(self, value: str) -> object:
+        n = self._iris.get(value)
+        if n is None:
+            n = self._mod.NamedNode(value) if self.ox else URIRef(value)
+            self._iris[value] = n
+        return n
+
+    def zh(self, value: str) -> object:
+        return self._mod.Literal(value, language="zh") if self.ox else Literal(value, lang="zh")
+
+    def plain(self, value: str) -> object:
+        return self._mod.Literal(value) if self.ox else Literal(value)
+
+    def integer(self, value: int) -> object:
+        return self._mod.Literal(value) if self.ox else Literal(value)
+
+    def typed(self, value: str, datatype: URIRef) -> object:
+        if self.ox:
+            return self._mod.Literal(value, datatype=self.iri(str(datatype)))
+        return Literal(value, datatype=datatype)
+
+    def true(self) -> object:
+        return self._t if self.ox else Literal(True)
+
+
 def report_triples(ex: Extraction, base: str = DEFAULT_BASE) -> Iterator[Triple]:
-    """All triples of one report's named graph."""
+    """All triples of one report's named graph, as rdflib terms."""
+    return _report_terms(ex, base, _Terms(False))  # type: ignore[return-value]
+
+
+def report_quads(ex: Extraction, base: str = DEFAULT_BASE) -> list:  # list[pyoxigraph.Quad]
+    """All quads of one report's named graph (graph name: the report IRI), as pyoxigraph terms."""
+    import pyoxigraph as ox
+
+    terms = _Terms(True)
+    g = terms.iri(str(report_iri(ex, base)))
+    return [ox.Quad(s, p, o, g) for s, p, o in _report_terms(ex, base, terms)]  # type: ignore[arg-type]
+
+
+def _report_terms(ex: Extraction, base: str, t: _Terms) -> Iterator[tuple[object, object, object]]:
     doc, meta = ex.document, ex.document.meta
-    rep = report_iri(ex, base)
-    keyiri = {e.key: iri_for_key(e.key, base) for e in ex.entities}
+    rep_s = str(report_iri(ex, base))
+    rep = t.iri(rep_s)
+    keyiri = {e.key: t.iri(str(iri_for_key(e.key, base))) for e in ex.entities}
+    I = t.iri  # noqa: E741 - a short name for the many predicate terms below
+    a, label, zh = I(str(RDF.type)), I(str(RDFS.label)), t.zh
+    g_report, g_sentence, g_extracted = I(GOVKG.report), I(GOVKG.sentence), I(GOVKG.extractedBy)
+    begin, endi = I(str(NIF.beginIndex)), I(str(NIF.endIndex))
 
     # -- the report
-    yield rep, RDF.type, GOVKG.Report
+    yield rep, a, I(GOVKG.Report)
     if meta.title:
-        yield rep, DCTERMS.title, _zh(meta.title)
-        yield rep, RDFS.label, _zh(meta.title)
+        yield rep, I(str(DCTERMS.title)), zh(meta.title)
+        yield rep, label, zh(meta.title)
     if ex.issuer:
-        yield rep, DCTERMS.creator, keyiri[ex.issuer]
+        yield rep, I(str(DCTERMS.creator)), keyiri[ex.issuer]
     if ex.locality:
-        yield rep, GOVKG.locality, keyiri[ex.locality]
+        yield rep, I(GOVKG.locality), keyiri[ex.locality]
     if meta.year:
-        yield rep, GOVKG.year, Literal(str(meta.year), datatype=XSD.gYear)
+        yield rep, I(GOVKG.year), t.typed(str(meta.year), XSD.gYear)
     if meta.report_date:
-        yield rep, DCTERMS.date, Literal(meta.report_date, datatype=XSD.date)
+        yield rep, I(str(DCTERMS.date)), t.typed(meta.report_date, XSD.date)
     if meta.published:
-        yield rep, DCTERMS.issued, Literal(meta.published, datatype=XSD.date)
+        yield rep, I(str(DCTERMS.issued)), t.typed(meta.published, XSD.date)
     if meta.source:
-        yield rep, DCTERMS.source, _zh(meta.source)
-    yield rep, GOVKG.contentHash, Literal(doc.content_hash)
-    yield rep, GOVKG.sourceFile, Literal(doc.name)
-    yield rep, GOVKG.encoding, Literal(doc.encoding)
-    yield rep, DCTERMS.format, Literal(doc.format)
+        yield rep, I(str(DCTERMS.source)), zh(meta.source)
+    yield rep, I(GOVKG.contentHash), t.plain(doc.content_hash)
+    yield rep, I(GOVKG.sourceFile), t.plain(doc.name)
+    yield rep, I(GOVKG.encoding), t.plain(doc.encoding)
+    yield rep, I(str(DCTERMS.format)), t.plain(doc.format)
 
-    # -- sentences
-    sent_iri = [URIRef(f"{rep}/s{s.index}") for s in ex.sentences]
-    used_sentences = {m.sentence for m in ex.mentions} | {r.sentence for r in ex.relations if r.sentence is not None}
-    used_sentences |= {s.sentence for s in ex.statistics}
+    # -- sentences (those that carry something, and the headings)
+    sent_iri = [I(f"{rep_s}/s{s.index}") for s in ex.sentences]
+    used = {m.sentence for m in ex.mentions} | {r.sentence for r in ex.relations if r.sentence is not None}
+    used |= {x.sentence for x in ex.statistics}
+    role_p, index_p, string_p = I(GOVKG.role), I(GOVKG.sentenceIndex), I(str(NIF.isString))
     for s in ex.sentences:
-        if s.index not in used_sentences and not s.heading:
+        if s.index not in used and not s.heading:
             continue
         n = sent_iri[s.index]
-        yield n, RDF.type, GOVKG.Sentence
-        yield n, NIF.isString, _zh(s.text)
-        yield n, NIF.beginIndex, Literal(s.start)
-        yield n, NIF.endIndex, Literal(s.end)
-        yield n, GOVKG.sentenceIndex, Literal(s.index)
-        yield n, GOVKG.role, ROLE[s.role]
-        yield n, GOVKG.report, rep
+        yield n, a, I(GOVKG.Sentence)
+        yield n, string_p, zh(s.text)
+        yield n, begin, t.integer(s.start)
+        yield n, endi, t.integer(s.end)
+        yield n, index_p, t.integer(s.index)
+        yield n, role_p, I(ROLE[s.role])
+        yield n, g_report, rep
         if s.heading:
-            yield n, GOVKG.heading, Literal(True)
+            yield n, I(GOVKG.heading), t.true()
 
     # -- entities and their mentions
-    mention_iri: dict[int, URIRef] = {}
-    for i, m in enumerate(ex.mentions):
-        mention_iri[i] = URIRef(f"{rep}/m{m.start}-{m.end}-{m.type[0].lower()}")
+    alt, mentioned, mention_p, anchor = I(str(SKOS.altLabel)), I(GOVKG.mentionedIn), I(GOVKG.mention), I(str(NIF.anchorOf))
+    mention_cls = I(GOVKG.Mention)
     for e in ex.entities:
         n = keyiri[e.key]
-        yield n, RDF.type, TYPE[e.type]
-        yield n, RDFS.label, _zh(e.label)
-        for a in e.aliases:
-            yield n, SKOS.altLabel, _zh(a)
-        yield n, GOVKG.mentionedIn, rep
+        yield n, a, I(TYPE[e.type])
+        yield n, label, zh(e.label)
+        for al in e.aliases:
+            yield n, alt, zh(al)
+        yield n, mentioned, rep
         for k, v in e.attrs:
             if k in _ATTR:
                 pred, dt = _ATTR[k]
-                yield n, pred, Literal(v, datatype=dt) if dt else Literal(v)
+                yield n, I(str(pred)), t.typed(v, dt) if dt else t.plain(v)
         for i in e.mentions:
             m = ex.mentions[i]
-            mn = mention_iri[i]
-            yield n, GOVKG.mention, mn
-            yield mn, RDF.type, GOVKG.Mention
-            yield mn, NIF.anchorOf, _zh(m.text)
-            yield mn, NIF.beginIndex, Literal(m.start)
-            yield mn, NIF.endIndex, Literal(m.end)
-            yield mn, GOVKG.sentence, sent_iri[m.sentence]
-            yield mn, GOVKG.report, rep
-            yield mn, GOVKG.extractedBy, Literal(m.component)
+            mn = I(f"{rep_s}/m{m.start}-{m.end}-{m.type[0].lower()}")
+            yield n, mention_p, mn
+            yield mn, a, mention_cls
+            yield mn, anchor, zh(m.text)
+            yield mn, begin, t.integer(m.start)
+            yield mn, endi, t.integer(m.end)
+            yield mn, g_sentence, sent_iri[m.sentence]
+            yield mn, g_report, rep
+            yield mn, g_extracted, t.plain(m.component)
 
     # -- relations: the direct triple, and its evidence beside it
+    assertion = I(GOVKG.RelationAssertion)
+    subj, pred_p, obj = I(str(RDF.subject)), I(str(RDF.predicate)), I(str(RDF.object))
     for k, r in enumerate(ex.relations):
-        s, o, p = keyiri[r.subject], keyiri[r.object], PREDICATE[r.predicate]
+        s, o, p = keyiri[r.subject], keyiri[r.object], I(str(PREDICATE[r.predicate]))
         yield s, p, o
-        a = URIRef(f"{rep}/r{k}")
-        yield a, RDF.type, GOVKG.RelationAssertion
-        yield a, RDF.subject, s
-        yield a, RDF.predicate, p
-        yield a, RDF.object, o
-        yield a, GOVKG.report, rep
-        yield a, GOVKG.extractedBy, Literal(r.component)
+        an = I(f"{rep_s}/r{k}")
+        yield an, a, assertion
+        yield an, subj, s
+        yield an, pred_p, p
+        yield an, obj, o
+        yield an, g_report, rep
+        yield an, g_extracted, t.plain(r.component)
         if r.sentence is not None:
-            yield a, GOVKG.sentence, sent_iri[r.sentence]
+            yield an, g_sentence, sent_iri[r.sentence]
         if r.start is not None and r.end is not None:
-            yield a, NIF.beginIndex, Literal(r.start)
-            yield a, NIF.endIndex, Literal(r.end)
+            yield an, begin, t.integer(r.start)
+            yield an, endi, t.integer(r.end)
 
     # -- statistics, as observations of a per-report data set
+    ds = I(f"{rep_s}/statistics")
     if ex.statistics:
-        ds = URIRef(f"{rep}/statistics")
-        yield ds, RDF.type, QB.DataSet
-        yield ds, QB.structure, GOVKG.StatisticStructure
-        yield ds, GOVKG.report, rep
-        yield ds, RDFS.label, _zh(f"{meta.title or doc.name} 统计数据")
+        yield ds, a, I(str(QB.DataSet))
+        yield ds, I(str(QB.structure)), I(GOVKG.StatisticStructure)
+        yield ds, g_report, rep
+        yield ds, label, zh(f"{meta.title or doc.name} 统计数据")
+    stat_cls, dataset_p = I(GOVKG.Statistic), I(str(QB.dataSet))
+    value_p, unit_p, measure_p, surface_p = I(GOVKG.value), I(GOVKG.unit), I(GOVKG.measure), I(GOVKG.surface)
     for x in ex.statistics:
-        n = URIRef(f"{rep}/stat{x.index}")
-        yield n, RDF.type, GOVKG.Statistic
-        yield n, RDFS.label, _zh(_label(x.value, x.unit, x.measure))
-        yield n, QB.dataSet, ds
-        yield n, GOVKG.value, Literal(x.value, datatype=XSD.decimal)
-        yield n, GOVKG.unit, _zh(x.unit)
-        yield n, GOVKG.measure, _zh(x.measure)
-        yield n, GOVKG.surface, _zh(x.text)
+        n = I(f"{rep_s}/stat{x.index}")
+        yield n, a, stat_cls
+        yield n, label, zh(_label(x.value, x.unit, x.measure))
+        yield n, dataset_p, ds
+        yield n, value_p, t.typed(_fmt(x.value), XSD.decimal)
+        yield n, unit_p, zh(x.unit)
+        yield n, measure_p, zh(x.measure)
+        yield n, surface_p, zh(x.text)
         if x.year:
-            yield n, GOVKG.year, Literal(str(x.year), datatype=XSD.gYear)
+            yield n, I(GOVKG.year), t.typed(str(x.year), XSD.gYear)
         if x.about:
-            yield n, GOVKG.about, keyiri[x.about]
+            yield n, I(GOVKG.about), keyiri[x.about]
         if x.approximate:
-            yield n, GOVKG.approximate, Literal(True)
-        yield n, GOVKG.report, rep
-        yield n, GOVKG.sentence, sent_iri[x.sentence]
-        yield n, GOVKG.extractedBy, Literal(x.component)
-        anchor = URIRef(f"{n}/anchor")
-        yield n, GOVKG.mention, anchor
-        yield anchor, RDF.type, GOVKG.Mention
-        yield anchor, NIF.anchorOf, _zh(x.text)
-        yield anchor, NIF.beginIndex, Literal(x.start)
-        yield anchor, NIF.endIndex, Literal(x.end)
-        yield anchor, GOVKG.sentence, sent_iri[x.sentence]
-        yield anchor, GOVKG.report, rep
+            yield n, I(GOVKG.approximate), t.true()
+        yield n, g_report, rep
+        yield n, g_sentence, sent_iri[x.sentence]
+        yield n, g_extracted, t.plain(x.component)
+        an = I(f"{rep_s}/stat{x.index}/anchor")
+        yield n, mention_p, an
+        yield an, a, mention_cls
+        yield an, anchor, zh(x.text)
+        yield an, begin, t.integer(x.start)
+        yield an, endi, t.integer(x.end)
+        yield an, g_sentence, sent_iri[x.sentence]
+        yield an, g_report, rep
 
 
 def bind_prefixes(g: Graph) -> None:
