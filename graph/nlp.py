@@ -595,8 +595,11 @@ _QUOTE = re.compile(r"“([^“”\n]{1,40})”")
 _MEDIA = re.compile(r"(?:报|日报|晚报|杂志|周刊|期刊|新闻|联播|栏目|专栏|频道|节目|网|之声|读本|文选|选编|画册|手册|汇编)$")
 _NATIONAL_PREFIX = "中华人民共和国"
 _NATIONAL_DOCS = re.compile(
-    r"^(?:法治政府建设实施纲要|法治中国建设规划|法治社会建设实施纲要|全面推进依法行政实施纲要|中国共产党党内法规制定条例)"
+    r"^(?:法治政府建设实施纲要|法治中国建设规划|法治社会建设实施纲要|全面推进依法行政实施纲要|中国共产党党内法规制定条例"
+    r"|民法典$|中华人民共和国民法典$)"
 )
+# 《民法典》学习读本: the title names what a thing is about, not a document acted on
+_TITLE_AS_MODIFIER = re.compile(r"^(?:学习)?(?:读本|汇编|解读|释义|宣传册|手册|知识|宣传|竞赛|专题|主题|进)")
 
 
 @cache
@@ -696,7 +699,8 @@ def _terms(st: _State, lex: Lexicons) -> None:
             continue
         if any(a <= hs < b for a, b in quoted_spans):
             continue
-        if not st.aligned(hs, he) and not (hs in st.bounds and _is_han_boundary(st.text, he)):
+        # the head ends a word (联动机制 is one jieba word): it may start inside that word
+        if he not in st.bounds and not (hs in st.bounds and _is_han_boundary(st.text, he)):
             continue
         found.extend(_headed_terms(st, lex, hm.group(), hs, he))
     # 3. well-known terms named without quotes or head (跨省通办, 证明事项告知承诺制 …)
@@ -1182,13 +1186,18 @@ def _measure(st: _State, lex: Lexicons, s: int, e: int, percent: bool) -> tuple[
             changed = True
     while pre and pre[-1] in "的达为了是约近共" and len(pre) > 1:
         pre = pre[:-1]
+    pre_len = len(pre)
+    if re.fullmatch(r"(?:同比|环比|较上年|比上年)?(?:增长|下降|提高|降低|减少|增加|上升)(?:了)?", pre):
+        prev = [x for x in st.statistics if x.end <= s and _clause_start(st, s) != _clause_start(st, x.start)]
+        if prev and st.sentence_at(prev[-1].start) == st.sentence_at(s):
+            pre = prev[-1].measure + pre
     pre_ok = len(pre) >= 2 and not re.search(r"\d", pre)
     post_ok = bool(post_words) and not percent
     if post_ok and (not pre_ok or st.text[e:e + 1] not in _PUNCT):
         ps, pe = post_words[0][0], post_words[-1][1]
         return st.text[ps:pe], ps, pe
     if pre_ok:
-        return pre, pre_start, pre_start + len(pre)
+        return pre, pre_start, pre_start + pre_len
     if post_words:
         ps, pe = post_words[0][0], post_words[-1][1]
         return st.text[ps:pe], ps, pe
@@ -1290,7 +1299,7 @@ def _relations(st: _State, lex: Lexicons) -> None:
                         if a == ISSUER or ms[a].type == "Agency":
                             rel(a, "implements", i, cs, ce)
                 elif m.type == "Law" and role != "problem":
-                    if m.hint("in_title") or m.hint("inner"):
+                    if m.hint("in_title") or m.hint("inner") or _TITLE_AS_MODIFIER.match(st.text[m.end : m.end + 4]):
                         continue
                     made = _MAKE_VERBS.search(re.sub(r"[、和及与]$", "", before.rstrip()))
                     has_issuer = any(r.object == i and r.predicate == "issues" for r in rels)
