@@ -1,68 +1,158 @@
-"""Paths in, :class:`~graph.model.Document` out: encodings, web-page debris, report metadata.
+"""Paths in, :class:`~graph.model.Document` out: formats, encodings, web-page debris, metadata.
 
-Government sites publish reports as pages that users save as text, often in GB18030/GBK, with
-the page furniture still in them (发布时间, 来源, 浏览次数, 字体 大 中 小, 打印|关闭, breadcrumbs).
-This module decodes the bytes, marks which lines are report content and which are debris (the
-debris is kept in ``Document.text`` so offsets stay true, but no sentence is made of it), and
-reads the report's own metadata: title, issuing body, locality, year and dates.
+Reports reach users as text files saved from government sites (often GB18030/GBK, with the page
+furniture still in them: 发布时间, 来源, 浏览次数, 字体 大 中 小, 打印|关闭, breadcrumbs), as the
+HTML pages themselves, as Word files and as PDFs. This module turns each into one plain text,
+marks which lines are report content and which are debris (debris stays in ``Document.text`` so
+offsets stay true, but no sentence is made of it) and reads the report's own metadata: title,
+issuing body, locality, year and dates.
+
+Every bad input raises :class:`~graph.errors.InputError` with a one-line message that says what
+is wrong and what to do; the parsers of the container formats (selectolax for HTML, python-docx,
+pypdf) are imported only when a file of their kind is read.
 """
 
 from __future__ import annotations
 
+import codecs
+import datetime as _dt
 import hashlib
+import io
+import logging
 import re
 import unicodedata
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError
 from .lexicon import fold, lexicons, trie_pattern
 from .model import Document, ReportMeta
 
-__all__ = ["SUFFIXES", "iter_paths", "read_path", "read_text", "decode"]
+__all__ = ["SUFFIXES", "MAX_BYTES", "iter_paths", "read_path", "read_bytes", "read_text", "decode"]
 
-#: File types govkg reads; other types in a folder are skipped.
-SUFFIXES: tuple[str, ...] = (".txt",)
+#: File types govkg reads (a folder is searched for these); a file named directly is read
+#: whatever its suffix, by what its bytes turn out to be.
+SUFFIXES: tuple[str, ...] = (".txt", ".html", ".htm", ".shtml", ".docx", ".pdf")
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
+#: Largest file read, in bytes. Reports are well under a megabyte of text; anything this big is
+#: a wrong file (or a scan, which has no text to read anyway).
+MAX_BYTES = 100 * 1024 * 1024
 
-_DEBRIS = re.compile(
-    r"""^\s*(?:
-        (?:发布|发表|成文|更新|印发)?(?:时间|日期)\s*[:：]
-      | 来源\s*[:：] | 信息来源\s*[:：] | 稿源\s*[:：] | 作者\s*[:：] | (?:责任)?编辑\s*[:：]
-      | 发布(?:机构|单位)\s*[:：] | 发文(?:机关|单位)\s*[:：] | 索引号 | 主题分类 | 文号\s*[:：]
-      | (?:浏览|阅读|点击|访问)(?:次数|量|数)? \s*[:：]
-      | .*(?:浏览次数|阅读次数|点击数|访问量|浏览量)
-      | 【?\s*字[体号]\s*[:：]?\s*[【\[]?\s*[大中小]
-      | .*[【\[]\s*(?:打印|关闭|打印本页|关闭窗口|返回顶部|收藏)\s*[】\]]
-      | (?:打印|关闭|打印本页|关闭窗口)(?:\s*[|｜/]\s*(?:打印|关闭|打印本页|关闭窗口|返回顶部|收藏))+\s*$
-      | (?:当前位置|您的位置|您现在的位置|所在位置)\s*[:：]?
-      | 首页\s*[>＞»›/]
-      | 分享到 | 扫一扫 | 上一篇 | 下一篇 | 相关链接 | 网站地图 | 版权所有 | 主办单位 | 承办单位 | 技术支持
-      | .*ICP备 | .*公网安备
+_HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
+_FORMAT_OF = {".txt": "txt", ".text": "txt", ".docx": "docx", ".pdf": "pdf"} | dict.fromkeys(_HTML_SUFFIXES, "html")
+_DO = "govkg reads .txt, .html, .docx and .pdf"
+
+class _lazy:  # noqa: N801 - stands in for re.compile
+    """A regular expression compiled on first use.
+
+    Compiling a class of Chinese ranges takes Python milliseconds; importing this module should
+    not pay for patterns of formats a run never reads.
+    """
+
+    __slots__ = ("_args", "_rx")
+
+    def __init__(self, pattern: str | bytes, flags: int = 0) -> None:
+        self._args = (pattern, flags)
+        self._rx: re.Pattern[Any] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._rx is None:
+            self._rx = re.compile(*self._args)
+        return getattr(self._rx, name)
+
+
+_CJK = _lazy(r"[\u3400-\u9fff]")
+
+# -- web-page debris ------------------------------------------------------------------------
+# Matched against stripped, folded lines (full-width colons and brackets already half-width).
+# Each alternative is anchored at the line start or tied to a label with a colon, so that a
+# content sentence that merely mentions 来源 or 访问量 stays content.
+_DEBRIS = _lazy(
+    r"""^\s*[\[【(]?\s*(?:
+        (?:发布|发表|成文|更新|印发|生效|公开|发文)?(?:时间|日期)\s*[:]
+      | (?:发布|发表|更新)(?:时间|日期)\s*[0-9]{4}
+      | (?:信息)?来\s*源\s*[:] | 稿源\s*[:] | 出处\s*[:] | 作者\s*[:] | (?:责任)?编辑\s*[:]
+      | (?:初审|复审|终审|审核|校对|签发|审稿)\s*[:]
+      | 发布(?:机构|单位)\s*[:]? | 发文(?:机关|单位)\s*[:]?
+      | (?:索\s*引\s*号|主题分类|体裁分类|组配分类|信息分类)\s*(?:[:\s]|$)
+      | 服务对象\s*[:] | 信息类别\s*[:] | 有\s*效\s*性\s*[:] | 公开(?:方式|范围|时限|形式)\s*[:]
+      | 文\s*号\s*[:] | 名\s*称\s*[:] | 关键词\s*[:] | 统一编号\s*[:]
+      | (?:浏览|阅读|点击|访问)(?:次数|量|数)?\s*[:]
+      | .{0,60}?(?:浏览次数|阅读次数|点击次数|点击数|点击量|访问量|浏览量|阅读量)\s*[:]
+      | 字\s*[体号]\s*[:]?\s*[【\[]?\s*[大中小]
+      | .*[【\[]\s*(?:打印|关闭|打印本页|关闭窗口|打印此页|返回顶部|返回首页|收藏|加入收藏|我要纠错|纠错)\s*[】\]]
+      | (?:打印|关闭|打印本页|关闭窗口|打印此页|返回顶部|收藏)(?:\s*[|/]\s*|\s+)(?:打印|关闭|打印本页|关闭窗口|返回顶部|收藏)\b.*$
+      | (?:当前位置|您的位置|您现在的位置|您当前的位置|所在位置)\s*[:]?
+      | (?:网站)?首页\s*[>»›/]
+      | 分享到 | 分享\s*[:] | 扫一扫 | 上一篇 | 下一篇 | 相关链接 | 相关阅读 | 相关新闻 | 相关文章 | 网站地图
+      | 版权所有 | 主办单位 | 承办单位 | 技术支持 | 网站标识码 | 政府网站标识码
+      | 地\s*址\s*[:] | 邮\s*编\s*[:] | (?:联系|咨询)?电话\s*[:] | 传\s*真\s*[:] | (?:电子)?邮箱\s*[:] | E-?mail\s*[:]
+      | .*ICP备\s*[0-9] | .*ICP备案?号 | .*公网安备\s*[0-9]
     )""",
     re.X,
 )
-_BREADCRUMB = re.compile(r"^[^。，,；;]{0,60}(?:\s*[>＞»›]\s*[^。，,；;>＞»›]{1,20}){2,}\s*$")
+_BREADCRUMB = _lazy(r"^[^。，,；;]{0,60}(?:\s*[>»›]\s*[^。，,；;>»›]{1,20}){2,}\s*$")
+_DATE = r"([0-9]{4})\s*[-年/.]\s*([0-9]{1,2})\s*[-月/.]\s*([0-9]{1,2})"
+_VALUE_END = r"(?=\s|[|]|发布|时间|日期|浏览|点击|阅读|作者|编辑|字\s*[体号]|【|\[|$)"
 _META = {
-    "published": re.compile(r"(?:发布|发表|更新)?(?:时间|日期)\s*[:：]\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"),
-    "source": re.compile(r"(?:信息)?来源\s*[:：]\s*([^\s|｜]{2,40})"),
-    "publisher": re.compile(r"发(?:布|文)(?:机构|单位|机关)\s*[:：]\s*([^\s|｜]{2,40})"),
-    "written": re.compile(r"成文日期\s*[:：]\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"),
+    "published": _lazy(r"(?<!成文)(?<!印发)(?<!生效)(?:发布|发表|更新)?(?:时间|日期)\s*[:]?\s*" + _DATE),
+    "source": _lazy(r"(?:信息)?来\s*源\s*[:]\s*([^\s|:]{2,40}?)" + _VALUE_END),
+    "publisher": _lazy(r"发(?:布|文)(?:机构|单位|机关)\s*[:]?\s*([^\s|:]{2,40}?)" + _VALUE_END),
+    "written": _lazy(r"成文日期\s*[:]?\s*" + _DATE),
 }
-_DATE_LINE = re.compile(r"^\s*(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日\s*$")
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
-_CN_DIGITS["零"] = 0
+
+# -- dates, years, titles -----------------------------------------------------------------
+_ZERO = "〇零○OΟ0"  # 二〇二二, 二○二二 (a circle), 二O二二 (a letter): all written for zero
+_CN_NUM = f"[{_ZERO}一二三四五六七八九]"
+_DATE_TEXT = (
+    rf"([0-9]{{4}}|{_CN_NUM}{{4}})\s*年\s*([0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月"
+    rf"\s*([0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*日"
+)
+_DATE_LINE = _lazy(rf"^\s*[(（]?\s*{_DATE_TEXT}\s*[)）]?\s*$")
+# a signature and its date on one line: 遂宁市司法局 2023年1月15日
+_SIGNED_DATE_LINE = _lazy(rf"^\s*([\u4e00-\u9fff()（）]{{2,30}}?)\s+{_DATE_TEXT}\s*$")
+_YEAR = _lazy(rf"(?<![-~至到0-9])((?:19|20)[0-9]{{2}}|[一二][{_ZERO}一二三四五六七八九]{{3}})\s*年")
+_TITLE_WORDS = _lazy(r"报告|总结|情况|工作|述职|汇报")
+_TITLE_END = _lazy(r"(?:报告|总结|情况|汇报|述职报告)$")
+_DOC_NUMBER = _lazy(r"^[\u4e00-\u9fff]{1,10}\s*[(\[〔【][0-9]{4}[)\]〕】]\s*[0-9]+\s*号$")
+_SIGNATURE_PUNCT = _lazy(r"[。,，;；:：、!！?？]")
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | dict.fromkeys(_ZERO, 0)
+
+_log = logging.getLogger(__name__)
+
+# PDF makers (Word, WPS, browsers) often map common characters to look-alike radicals in their
+# font's Unicode map: 工 comes out as the Kangxi radical ⼯ (U+2F2F), 民 as ⺠ (U+2EA0). Kangxi
+# radicals have a compatibility mapping; the CJK Radicals Supplement does not, so the simplified
+# forms that stand for whole characters are listed here. One character for one: offsets hold.
+_RADICALS = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2F00, 0x2FD6)} | {
+    ord(r): c for r, c in zip(
+        "⺟⺠⺩⻁⻄⻅⻆⻉⻋⻑⻓⻔⻘⻙⻚⻛⻜⻝⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳",
+        "母民王虎西见角贝车長长门青韦页风飞食马骨鬼鱼鸟卤麦黄黾齐齿龙龟",
+        strict=True,
+    )
+}
+_RADICAL = _lazy(r"[\u2e80-\u2fdf]")
+
+
+# ==========================================================================================
+# paths and dispatch
+# ==========================================================================================
 
 
 def iter_paths(inputs: Iterable[str | Path]) -> Iterator[Path]:
     """Expand files and folders into the report files under them, sorted, each once.
 
-    A missing input raises :class:`InputError`; files of other types inside a folder are
-    skipped, while a file named directly is always returned (its reader will judge it).
+    Folders are searched recursively for files with a suffix in :data:`SUFFIXES` (hidden files
+    and Office lock files such as ``~$report.docx`` are left out); a file named directly is
+    always returned, whatever its suffix, and its reader judges it.
+
+    Raises:
+        InputError: an input does not exist.
     """
     seen: set[Path] = set()
     for item in inputs:
@@ -70,7 +160,11 @@ def iter_paths(inputs: Iterable[str | Path]) -> Iterator[Path]:
         if not p.exists():
             raise InputError("no such file or folder; check the path", path=p)
         found = (
-            sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in SUFFIXES)
+            sorted(
+                q
+                for q in p.rglob("*")
+                if q.suffix.lower() in SUFFIXES and not q.name.startswith((".", "~$")) and q.is_file()
+            )
             if p.is_dir()
             else [p]
         )
@@ -81,48 +175,230 @@ def iter_paths(inputs: Iterable[str | Path]) -> Iterator[Path]:
                 yield q
 
 
-def decode(data: bytes, *, path: str | Path = "<bytes>") -> tuple[str, str]:
-    """Decode report bytes: UTF-8 (with or without BOM), UTF-16 with BOM, GB18030/GBK.
+def read_path(path: str | Path) -> Document:
+    """Read one report file (.txt, .html, .docx or .pdf) into a :class:`Document`.
 
-    Returns the text with newlines normalised to ``\\n`` and the encoding's name. Raises
-    :class:`InputError` for empty, binary or undecodable input.
+    The format is told by the file's first bytes where they are unambiguous (a PDF or Word file
+    with the wrong suffix is still read), else by its suffix; a file of unknown suffix is read
+    as text if it is text.
+
+    Raises:
+        InputError: the file is missing, a folder, unreadable, empty, binary, undecodable,
+            corrupt, a scan without text, or holds no Chinese report text.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise InputError("no such file; check the path", path=p)
+    if p.is_dir():
+        raise InputError("is a folder, not a file; give a report file, or the folder as an input to build", path=p)
+    if not p.is_file():
+        raise InputError(f"is not a regular file (a device or pipe?); {_DO} files", path=p)
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(
+                f"is too large ({size // 2**20} MB, at most {MAX_BYTES // 2**20} MB); is it the right file?", path=p
+            )
+        data = p.read_bytes()
+    except PermissionError:
+        raise InputError("cannot be read: permission denied; check the file's permissions", path=p) from None
+    except OSError as e:
+        raise InputError(f"cannot be read ({e.strerror or e}); check the file and its permissions", path=p) from None
+    return read_bytes(data, path=p)
+
+
+def read_bytes(data: bytes, *, path: str | Path = "<bytes>") -> Document:
+    """Read a report given as bytes; ``path`` names it in messages and gives the suffix.
+
+    This is :func:`read_path` without the file system, for uploads and tests.
+
+    Raises:
+        InputError: as :func:`read_path`.
+    """
+    name = str(path)
+    suffix = Path(name).suffix.lower()
+    if not data.strip(b" \t\r\n\x00\x0b\x0c") or data in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        raise InputError("the file is empty; give a report with text in it", path=name)
+    kind = _sniff(data)
+    if kind in _FOREIGN:
+        raise InputError(_FOREIGN[kind], path=name)
+    fmt = kind or _FORMAT_OF.get(suffix)
+    if fmt is None:  # an unknown suffix named directly: text if it decodes as text
+        try:
+            text, encoding = decode(data, path=name)
+        except InputError as e:
+            raise InputError(f"is a {suffix or 'suffix-less'} file that is not text ({e.reason}); {_DO}", path=name) from None
+        return read_text(text, path=name, encoding=encoding, format="txt")
+    if fmt in ("docx", "pdf") and kind != fmt:
+        raise InputError(
+            f"is named {suffix} but is not a {fmt.upper()} file (it may be damaged or another format); "
+            "give it its right suffix, or re-save it",
+            path=name,
+        )
+    if fmt == "html":
+        text, encoding, hints = _read_html(data, name)
+        return read_text(text, path=name, encoding=encoding, format="html", meta_hints=hints)
+    if fmt == "docx":
+        text, hints = _read_docx(data, name)
+        return read_text(text, path=name, encoding="utf-8", format="docx", meta_hints=hints)  # OOXML is UTF-8
+    if fmt == "pdf":
+        text, hints = _read_pdf(data, name)
+        # no byte encoding: the text comes through the fonts' Unicode maps
+        return read_text(text, path=name, encoding="pdf", format="pdf", meta_hints=hints)
+    text, encoding = decode(data, path=name)
+    return read_text(text, path=name, encoding=encoding, format="txt")
+
+
+# What a file's first bytes say it is. Formats govkg cannot read get a message saying what to do.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),
+    (b"{\\rtf", "rtf"),
+    (b"Rar!\x1a\x07", "rar"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"\x1f\x8b", "gzip"),
+)
+_IMAGE = "is an image ({}), not a text report; OCR it, or give the report as text, HTML, .docx or PDF"
+_FOREIGN = {
+    "png": _IMAGE.format("PNG"),
+    "jpeg": _IMAGE.format("JPEG"),
+    "gif": _IMAGE.format("GIF"),
+    "tiff": _IMAGE.format("TIFF"),
+    "ole": "is an old Word/WPS/Excel file (.doc, .wps, .xls); open it in Word or WPS and save it as .docx, or give the text",
+    "rtf": "is an RTF file; open it in Word or WPS and save it as .docx, or give the text",
+    "ofd": "is an OFD file; export it as PDF or text in the OFD reader, or give the text",
+    "xlsx": "is an Excel or PowerPoint file, not a report; " + _DO,
+    "zip": "is a zip archive, not a report; unpack it and give the files inside",
+    "rar": "is a RAR archive, not a report; unpack it and give the files inside",
+    "7z": "is a 7z archive, not a report; unpack it and give the files inside",
+    "gzip": "is a gzip archive, not a report; unpack it and give the file inside",
+}
+
+
+def _sniff(data: bytes) -> str | None:
+    """The format the bytes show at their start, or None for plain text (or unknown)."""
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+        return _zip_kind(data)
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<head", b"<meta", b"<?xml")) and b"<html" in data[:8192].lower():
+        return "html"
+    for bom, enc in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            raw = data[2:2050]
+            probe = raw[: len(raw) // 2 * 2].decode(enc, "ignore").lstrip().lower()
+            if probe.startswith(("<!doctype html", "<html")):
+                return "html"
+    return None
+
+
+def _zip_kind(data: bytes) -> str:
+    """What a zip package holds: a Word document, an OFD, an Office sheet, or just files."""
+    import zipfile
+
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        # a damaged package: name it by the parts its local headers mention
+        head = data[:65536]
+        if b"word/" in head:
+            return "docx"
+        if b"OFD.xml" in head:
+            return "ofd"
+        return "docx" if b"[Content_Types].xml" in head else "zip"
+    if "word/document.xml" in names:
+        return "docx"
+    if "OFD.xml" in names:
+        return "ofd"
+    if any(n.startswith(("xl/", "ppt/")) for n in names):
+        return "xlsx"
+    if "[Content_Types].xml" in names:
+        return "docx"  # an Office package without its parts: a damaged .docx, most likely
+    return "zip"
+
+
+# ==========================================================================================
+# plain text: encodings
+# ==========================================================================================
+
+
+def decode(data: bytes, *, path: str | Path = "<bytes>") -> tuple[str, str]:
+    """Decode report bytes: UTF-8 (with or without BOM), UTF-16 (BOM, or plain Chinese without
+    one), GB18030/GBK, and whatever charset-normalizer is sure of as a last resort.
+
+    UTF-8 with a few damaged bytes (a truncated download, say) is read as UTF-8 with U+FFFD in
+    their place rather than as GB18030 mojibake.
+
+    Returns:
+        The text with newlines normalised to ``\\n``, and the encoding's name.
+
+    Raises:
+        InputError: empty, binary or undecodable input.
+
+    Examples:
+        >>> decode("法治政府".encode("gbk"))
+        ('法治政府', 'gb18030')
+        >>> decode(b"\\xef\\xbb\\xbfa\\r\\nb")
+        ('a\\nb', 'utf-8-sig')
     """
     if not data.strip():
         raise InputError("the file is empty; give a report with text in it", path=path)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return _newlines(data.decode("utf-16")), "utf-16"
+            return _nonempty(_newlines(data.decode("utf-16")), path), "utf-16"
         except UnicodeDecodeError:
             pass
-    if b"\x00" in data[:8192] or _control_ratio(data[:8192]) > 0.05:
-        raise InputError(
-            "this is a binary file, not a text report; convert it to .txt (UTF-8 or GB18030)",
-            path=path,
-        )
     if data.startswith(b"\xef\xbb\xbf"):
         try:
-            return _newlines(data[3:].decode("utf-8")), "utf-8-sig"
+            return _nonempty(_newlines(data[3:].decode("utf-8")), path), "utf-8-sig"
         except UnicodeDecodeError as e:
-            raise InputError(f"has a UTF-8 mark but invalid UTF-8 at byte {e.start + 3}", path=path) from None
+            damaged = _damaged_utf8(data[3:], path)
+            if damaged is not None:
+                return _nonempty(damaged, path), "utf-8-sig"
+            raise InputError(
+                f"has a UTF-8 mark but invalid UTF-8 at byte {e.start + 3}; re-save it as UTF-8", path=path
+            ) from None
+    if b"\x00" in data[:8192]:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            return _nonempty(_newlines(utf16[0]), path), utf16[1]
+        raise InputError(f"is a binary file, not a text report; {_DO}", path=path)
+    if _control_ratio(data[:8192]) > 0.05:
+        raise InputError(f"is a binary file, not a text report; {_DO}", path=path)
     try:
-        return _newlines(data.decode("utf-8")), "utf-8"
+        return _nonempty(_newlines(data.decode("utf-8")), path), "utf-8"
     except UnicodeDecodeError:
         pass
+    damaged = _damaged_utf8(data, path)
+    if damaged is not None:
+        return _nonempty(damaged, path), "utf-8"
     try:
         text = data.decode("gb18030")
         if _looks_chinese(text):
-            return _newlines(text), "gb18030"
+            return _nonempty(_newlines(text), path), "gb18030"
     except UnicodeDecodeError:
         pass
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
-    if best is not None and best.encoding and _looks_chinese(str(best)):
-        return _newlines(str(best)), best.encoding
-    raise InputError(
-        "cannot decode the text: it is neither UTF-8 nor GB18030/GBK; re-save it as UTF-8",
-        path=path,
-    )
+    if best is not None and best.encoding and _looks_chinese(str(best)) and _CJK.search(str(best)):
+        return _nonempty(_newlines(str(best)), path), best.encoding
+    raise InputError("cannot decode the text: it is neither UTF-8 nor GB18030/GBK; re-save it as UTF-8", path=path)
+
+
+def _nonempty(text: str, path: str | Path) -> str:
+    if not text.strip():
+        raise InputError("the file is empty; give a report with text in it", path=path)
+    return text
 
 
 def _newlines(text: str) -> str:
@@ -132,40 +408,581 @@ def _newlines(text: str) -> str:
 def _control_ratio(data: bytes) -> float:
     if not data:
         return 0.0
-    bad = sum(1 for b in data if b < 32 and b not in (9, 10, 12, 13))
+    bad = sum(1 for b in data if b < 32 and b not in (9, 10, 12, 13, 27))
     return bad / len(data)
 
 
 def _looks_chinese(text: str) -> bool:
+    """Whether the non-ASCII characters of a decoded text are mostly Chinese (not mojibake)."""
     non_ascii = [c for c in text if ord(c) > 127]
     if not non_ascii:
         return True
     good = sum(
         1
         for c in non_ascii
-        if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
+        if "\u4e00" <= c <= "\u9fff"
+        or "\u3000" <= c <= "\u303f"
+        or "\uff00" <= c <= "\uffef"
         or c in "“”‘’…—·"
     )
-    return good / len(non_ascii) > 0.85
+    if good / len(non_ascii) <= 0.85:
+        return False
+    # Latin-1 or cp1252 text also decodes as GB18030, into rare characters (an accented letter
+    # and the ASCII letter after it make one GBK-extension character): real Chinese is mostly
+    # made of the 6763 common characters of GB2312
+    cjk = [c for c in non_ascii if "\u4e00" <= c <= "\u9fff"][:2000]
+    if not cjk:
+        return True
+    common = sum(1 for c in cjk if _in_gb2312(c))
+    return common * 2 >= len(cjk)
 
 
-def read_path(path: str | Path) -> Document:
-    """Read one report file into a :class:`Document`.
-
-    Raises:
-        InputError: the file is missing, empty, binary, undecodable or of an unknown type.
-    """
-    p = Path(path)
-    if not p.exists():
-        raise InputError("no such file; check the path", path=p)
-    if p.is_dir():
-        raise InputError("is a folder; give a report file or use the folder as INPUT", path=p)
+@cache
+def _in_gb2312(c: str) -> bool:
     try:
-        data = p.read_bytes()
-    except OSError as e:
-        raise InputError(f"cannot be read ({e.strerror}); check its permissions", path=p) from None
-    text, encoding = decode(data, path=p)
-    return read_text(text, path=str(p), encoding=encoding)
+        c.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _damaged_utf8(data: bytes, path: str | Path) -> str | None:
+    """The text, if the bytes are UTF-8 Chinese with a few broken bytes (at most 1 in 100
+    Chinese characters); the broken ones become U+FFFD and a warning is logged."""
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    cjk = len(_CJK.findall(text))
+    if cjk >= 20 and bad * 100 <= cjk:
+        _log.warning("%s: %d invalid UTF-8 sequence(s) read as U+FFFD", path, bad)
+        return _newlines(text)
+    return None
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 text saved without a BOM (Windows tools do this), told by its Chinese."""
+    if len(data) % 2:
+        return None
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if _CJK.search(text) and _looks_chinese(text) and not any(
+            ord(c) < 32 and c not in "\t\n\r\f" for c in text
+        ):
+            return text, enc
+    return None
+
+
+# ==========================================================================================
+# HTML
+# ==========================================================================================
+
+_BLOCK = frozenset(
+    """address article aside blockquote body center dd details dialog dir div dl dt fieldset figcaption
+    figure footer form frameset h1 h2 h3 h4 h5 h6 header hgroup hr html legend li main menu nav ol p
+    pre section summary table tbody thead tfoot tr ul caption""".split()
+)
+_SKIP = frozenset(
+    "head script style noscript template iframe frame object embed svg math canvas select option "
+    "button input textarea map area audio video source track link meta title -comment".split()
+)
+_CELL = frozenset({"td", "th"})
+_PARAGRAPH = frozenset("p h1 h2 h3 h4 h5 h6 li dt dd pre blockquote caption tr summary legend".split())
+_HEADING = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_HIDDEN = _lazy(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_WS = _lazy(r"[ \t\n\r\f\v\xa0\u200b\ufeff]+")
+_WIDE = _lazy(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”‘’…—·]")
+_PROSE_PUNCT = _lazy(r"[，。；,;]")
+_HTML_CHARSET = _lazy(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
+_TITLE_SPLIT = _lazy(r"\s*(?:_|\||｜|--|—+|–|\s-\s|::)\s*")
+_GB = {"gb2312", "gbk", "x-gbk", "gb_2312", "gb_2312-80", "cp936", "ms936", "euc-cn", "csgb2312", "gb18030"}
+
+#: <meta name=...> keys of Chinese government CMSs (TRS, Hanweb, ...) and common ones, lowercased.
+_META_KEYS = {
+    "title": ("articletitle", "og:title", "dc.title", "title"),
+    "published": ("pubdate", "publishdate", "firstpublishedtime", "article:published_time", "dc.date", "dc.date.issued", "date"),
+    "source": ("contentsource", "source", "dc.source"),
+    "publisher": ("publisher", "dc.publisher"),
+}
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence the warnings third-party parsers emit on imperfect files; errors still raise."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+def _decode_html(data: bytes, path: str) -> tuple[str, str]:
+    """Decode a page: BOM, else valid UTF-8, else the charset its <meta> declares, else sniff.
+
+    Valid UTF-8 is tried before the declared charset because pages are often re-saved as UTF-8
+    with their old ``charset=gb2312`` left in place; the reverse (GBK bytes that happen to be
+    valid UTF-8) does not happen in text of any length.
+    """
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return decode(data, path=path)
+    try:
+        return _newlines(data.decode("utf-8")), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    m = _HTML_CHARSET.search(data[:8192])
+    if m:
+        label = m.group(1).decode("ascii", "ignore").lower()
+        try:
+            enc = "gb18030" if label in _GB else codecs.lookup(label).name
+            return _newlines(data.decode(enc)), enc
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode(data, path=path)
+
+
+def _read_html(data: bytes, path: str) -> tuple[str, str, dict[str, str]]:
+    """A saved web page -> (main text, encoding, metadata hints).
+
+    The page is parsed with selectolax (lexbor), scripts, styles, forms and hidden elements are
+    dropped, and the rest is laid out as lines, block by block. The main text is the deepest
+    element holding most of the page's prose (lines with Chinese punctuation and few links): on
+    government pages that is the article body, without the navigation, related links and footer
+    around it. The article's heading is put before it when the body does not start with it, and
+    the page's <title>, <meta> tags (ArticleTitle, PubDate, ContentSource) and the 发布时间 /
+    来源 / 索引号 lines around the body become metadata hints.
+    """
+    html, encoding = _decode_html(data, path)
+    from selectolax.lexbor import LexborHTMLParser
+
+    with _quiet():
+        tree = LexborHTMLParser(html)
+    hints = _html_meta(tree)
+    root = tree.body or tree.root
+    if root is None:
+        raise InputError("has no page body; is it a web page with the report in it?", path=path)
+    lines = _layout(root)
+    pick = _main_lines(lines)
+    outside = [ln for i, ln in enumerate(lines) if i not in pick]
+    page_hints = _scan_hints([fold(ln.text) for ln in outside])
+    page_hints.update(_table_hints(outside))
+    hints.update(page_hints)
+    text_lines = [lines[i].text for i in sorted(pick)]
+    heading = _page_heading(lines, min(pick) if pick else len(lines), hints.get("title"))
+    if heading:
+        # the visible heading is the report's first line, as in a copy of the page
+        hints["title"] = heading
+        first = next((fold(t) for t in text_lines if not _is_debris(fold(t.strip()))), "")
+        if _squash(first) != _squash(fold(heading)):
+            text_lines.insert(0, heading)
+    text = "\n".join(text_lines)
+    if not text.strip():
+        raise InputError("has no text in its page body; is the report on this page, or loaded by script?", path=path)
+    return text, encoding, {k: v for k, v in hints.items() if v}
+
+
+class _Line:
+    """One laid-out line of a page and where it came from."""
+
+    __slots__ = ("text", "path", "tags", "tag", "links", "cells")
+
+    def __init__(
+        self, text: str, path: tuple[int, ...], tags: tuple[str, ...], links: int, cells: list[str]
+    ) -> None:
+        self.text = text
+        self.path = path  # ids of the open block elements, outermost first
+        self.tags = tags  # and their tag names
+        self.tag = tags[-1] if tags else ""  # the innermost block element
+        self.links = links  # characters inside <a>
+        self.cells = cells  # a table row's cell texts
+
+    @property
+    def prose(self) -> int:
+        """How much report prose the line is: its Chinese characters if it has commas or full
+        stops, 0 for links, labels and page furniture."""
+        cjk = len(_CJK.findall(self.text))
+        if cjk < 8 or not _PROSE_PUNCT.search(self.text) or self.links * 2 > len(self.text):
+            return 0
+        return 0 if _is_debris(fold(self.text)) else cjk
+
+
+def _layout(root: Any) -> list[_Line]:
+    """Lay a parsed page out as lines: blocks and <br> break lines, a table row is one line with
+    its cells separated by tabs.
+
+    Iterative, so that deeply nested table layouts cannot exhaust the recursion limit.
+    """
+    lines: list[_Line] = []
+    buf: list[str] = []
+    cells: list[str] = []
+    links = 0
+    open_ids: list[int] = []
+    open_tags: list[str] = []
+    in_link = in_heading = 0
+
+    def flush() -> None:
+        nonlocal buf, links, cells
+        row = [c for c in (*cells, _collapse("".join(buf))) if c]
+        if row:
+            # only blocks make a line's path: a <font> or <span> around many <br> lines is
+            # closed before the block that ends the last of them
+            blocks = [(i, t) for i, t in zip(open_ids, open_tags, strict=True) if t in _BLOCK or t in _CELL]
+            path = tuple(i for i, _ in blocks)
+            lines.append(_Line("\t".join(row), path, tuple(t for _, t in blocks), links, row))
+        buf, links, cells = [], 0, []
+
+    # (node, entering?) pairs; an element's exit is pushed under its children so it runs after them
+    stack: list[tuple[Any, bool]] = [(root, True)]
+    while stack:
+        node, entering = stack.pop()
+        tag = node.tag
+        if not entering:
+            if tag in _BLOCK:
+                flush()
+            elif tag in _CELL:
+                cells.append(_collapse("".join(buf)))
+                buf = []
+            in_link -= tag == "a"
+            in_heading -= tag in _HEADING
+            open_ids.pop()
+            open_tags.pop()
+            continue
+        if tag == "-text":
+            t = node.text_content or ""
+            buf.append(t)
+            if in_link:
+                links += len(t.strip())
+            continue
+        if not tag or tag in _SKIP or tag.startswith("-"):
+            continue
+        attrs = node.attributes
+        if "hidden" in attrs or _HIDDEN.search(attrs.get("style") or "") or attrs.get("type") == "hidden":
+            continue
+        if tag == "br":
+            if not in_heading:  # a title wrapped with <br> is still one title
+                flush()
+            continue
+        if tag in _BLOCK:
+            flush()
+        open_ids.append(node.mem_id)
+        open_tags.append(tag)
+        in_link += tag == "a"
+        in_heading += tag in _HEADING
+        stack.append((node, False))
+        children = []
+        child = node.child
+        while child is not None:
+            children.append(child)
+            child = child.next
+        stack.extend((c, True) for c in reversed(children))
+    flush()
+    return lines
+
+
+def _collapse(s: str) -> str:
+    """Collapse HTML white space the way a browser shows it to a reader of Chinese.
+
+    A source line break between two Chinese characters disappears (CSS Text 3 segment-break
+    rule for East Asian text); other runs become one space. The line is stripped.
+    """
+    if not s:
+        return ""
+
+    def repl(m: re.Match[str]) -> str:
+        run, a, b = m.group(), m.start(), m.end()
+        if ("\n" in run or "\r" in run) and a > 0 and b < len(s) and _WIDE.match(s[a - 1]) and _WIDE.match(s[b]):
+            return ""
+        return " "
+
+    return _WS.sub(repl, s).strip(" \u3000")
+
+
+def _main_lines(lines: list[_Line]) -> set[int]:
+    """Indices of the lines of the page's main text.
+
+    The main element is the deepest one that holds at least 70 % of the page's prose: deep
+    enough to leave the navigation and footer out, wide enough to keep every paragraph (and the
+    signature and date lines that follow them in the same element).
+    """
+    weights = [ln.prose for ln in lines]
+    total = sum(weights)
+    if not total:
+        return {i for i, ln in enumerate(lines) if not _is_debris(fold(ln.text))}
+    mass: Counter[int] = Counter()
+    depth: dict[int, int] = {}
+    chain: dict[int, tuple[tuple[int, ...], tuple[str, ...]]] = {}
+    for ln, w in zip(lines, weights, strict=True):
+        if w:
+            for d, node in enumerate(ln.path):
+                mass[node] += w
+                depth[node] = d
+                chain.setdefault(node, (ln.path[: d + 1], ln.tags[: d + 1]))
+    best = max((n for n, m in mass.items() if m >= 0.7 * total), key=lambda n: depth[n])
+    # a paragraph is not a container: when one paragraph holds nearly all the prose, the
+    # headings, signature and date around it belong to the element that holds them all
+    ids, tags = chain[best]
+    while len(ids) > 1 and tags[-1] in _PARAGRAPH:
+        ids, tags = ids[:-1], tags[:-1]
+    best = ids[-1]
+    return {i for i, ln in enumerate(lines) if best in ln.path}
+
+
+def _page_heading(lines: list[_Line], start: int, meta_title: str | None) -> str | None:
+    """The article's visible heading: a short line shortly before the body that shares most of
+    its characters with the page's title (ArticleTitle or <title>), or, on a page without
+    either, a heading element or a line that reads as a report title."""
+    clean = _clean_title(meta_title) if meta_title else None
+    best: tuple[float, str] | None = None
+    for i in range(start - 1, max(start - 15, 0) - 1, -1):
+        ln = lines[i]
+        t = ln.text.strip()
+        f = fold(t)
+        if not (4 <= len(t) <= 100) or _SIGNATURE_PUNCT.search(t[-1]) or _is_debris(f) or ln.links * 2 > len(t):
+            continue
+        score = 0.0
+        if clean:
+            score = _overlap(_squash(f), _squash(fold(clean)))
+        if ln.tag in _HEADING:
+            score += 0.3
+        if _TITLE_END.search(f) or _TITLE_WORDS.search(f):
+            score += 0.2
+        if best is None or score > best[0]:
+            best = (score, t)
+    # with a page title to match, the heading must share most of its characters; without one,
+    # a heading element or a line that reads as a report title will do
+    if best and best[0] >= (0.7 if clean else 0.3):
+        return best[1]
+    return None
+
+
+def _overlap(a: str, b: str) -> float:
+    """How much of the shorter string's characters the longer one shares (0..1)."""
+    if not a or not b:
+        return 0.0
+    ca, cb = Counter(a), Counter(b)
+    return sum((ca & cb).values()) / max(len(a), len(b))
+
+
+def _clean_title(title: str) -> str:
+    """A page <title> without the site and column names: 报告标题_部门动态_某市人民政府 -> 报告标题."""
+    parts = [p for p in _TITLE_SPLIT.split(title.strip()) if p]
+    if not parts:
+        return title.strip()
+    titled = [p for p in parts if _TITLE_WORDS.search(p)]
+    return max(titled or parts[:1], key=len)
+
+
+def _html_meta(tree: Any) -> dict[str, str]:
+    """Hints from the page head: <title> and the <meta> tags government CMSs write."""
+    metas: dict[str, str] = {}
+    for node in tree.css("meta"):
+        a = node.attributes
+        key = (a.get("name") or a.get("property") or a.get("itemprop") or "").strip().lower()
+        val = (a.get("content") or "").strip()
+        if key and val and key not in metas:
+            metas[key] = val
+    hints: dict[str, str] = {}
+    for hint, keys in _META_KEYS.items():
+        for k in keys:
+            if metas.get(k):
+                hints[hint] = metas[k]
+                break
+    node = tree.css_first("title")
+    page_title = node.text(deep=True).strip() if node is not None else ""
+    if page_title and "title" not in hints:
+        hints["title"] = page_title
+    if "title" in hints:
+        hints["title"] = _clean_title(_WS.sub(" ", hints["title"]))
+    if "published" in hints:
+        m = re.search(_DATE, fold(hints["published"]))
+        iso = _iso(m.groups()) if m else None
+        if iso:
+            hints["published"] = iso
+        else:
+            del hints["published"]
+    return hints
+
+
+def _table_hints(lines: list[_Line]) -> dict[str, str]:
+    """Hints from the label/value table of a 政府信息公开 page (发布机构 | 遂宁市司法局 | 成文日期 | …)."""
+    out: dict[str, str] = {}
+    labels = {"发布机构": "publisher", "发文机关": "publisher", "发文单位": "publisher", "成文日期": "written",
+              "发布日期": "published", "来源": "source", "信息来源": "source", "名称": "title", "标题": "title"}
+    for ln in lines:
+        cells = [fold(c).strip().rstrip(":").strip() for c in ln.cells]
+        for label, value in zip(cells, cells[1:], strict=False):
+            key = labels.get(re.sub(r"\s", "", label))
+            if key and value and key not in out and re.sub(r"\s", "", value) not in labels:
+                if key in ("written", "published"):
+                    m = re.search(_DATE, value)
+                    iso = _iso(m.groups()) if m else None
+                    if iso:
+                        out[key] = iso
+                else:
+                    out[key] = value
+    return out
+
+
+# ==========================================================================================
+# Word and PDF
+# ==========================================================================================
+
+
+def _read_docx(data: bytes, path: str) -> tuple[str, dict[str, str]]:
+    """A .docx -> (text, hints): paragraphs and table rows in document order (python-docx).
+
+    Table rows become one line each, cells separated by tabs (merged cells once). The core
+    properties' title is a hint when it is Chinese (Word often leaves a file name there).
+    """
+    import docx
+    from docx.table import Table
+
+    try:
+        with _quiet():
+            document = docx.Document(io.BytesIO(data))
+            lines: list[str] = []
+            for block in document.iter_inner_content():
+                if isinstance(block, Table):
+                    lines.extend(_docx_table(block))
+                else:
+                    lines.append(block.text)
+            title = (document.core_properties.title or "").strip()
+    except Exception as e:  # noqa: BLE001 - a damaged package fails in zipfile, lxml or python-docx
+        raise InputError(
+            f"is not a readable .docx ({_reason(e)}); open it in Word or WPS and save it again, or give the text",
+            path=path,
+        ) from None
+    text = "\n".join(lines)
+    if not text.strip():
+        raise InputError("has no text (only images?); give the report's text, or OCR it", path=path)
+    return text, ({"title": title} if _CJK.search(title) else {})
+
+
+def _docx_table(table: Any) -> list[str]:
+    rows: list[str] = []
+    for row in table.rows:
+        seen: set[int] = set()
+        cells: list[str] = []
+        for cell in row.cells:
+            if id(cell._tc) in seen:
+                continue
+            seen.add(id(cell._tc))
+            t = _WS.sub(" ", cell.text).strip()
+            if t:
+                cells.append(t)
+        if cells:
+            rows.append("\t".join(cells))
+    return rows
+
+
+_PAGE_NUMBER = _lazy(r"^\s*(?:[-—–]\s*[0-9]{1,4}\s*[-—–]|[0-9]{1,4}|第\s*[0-9]{1,4}\s*页(?:\s*[,，/]?\s*共\s*[0-9]{1,4}\s*页)?|[0-9]{1,4}\s*/\s*[0-9]{1,4})\s*$")
+# a line that ends a sentence; a closing quote or bracket only after a full stop (。” but not 》)
+_PARA_END = _lazy(r"(?:[。！？；：:;!?…]|[。！？!?][”’」』）)])$")
+_HEADING_START = _lazy(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|[0-9]+[.、．]|第[一二三四五六七八九十]+[章节部分])")
+
+
+def _read_pdf(data: bytes, path: str) -> tuple[str, dict[str, str]]:
+    """A PDF with a text layer -> (text, hints) with pypdf.
+
+    Page numbers are dropped and lines that the page width wrapped are joined again, so that a
+    paragraph is one line as in the other formats. A PDF without text (a scan) or whose fonts
+    have no Unicode map (the text layer is private-use or CID garbage) cannot be read.
+    """
+    import pypdf
+
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR)  # pypdf logs every recoverable flaw of a file as a warning
+    try:
+        with _quiet():
+            reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted:
+                # most "encrypted" reports only restrict printing or copying: the empty user
+                # password opens them (AES needs the cryptography package, pypdf[crypto])
+                try:
+                    ok = bool(reader.decrypt(""))
+                except pypdf.errors.DependencyError:
+                    raise InputError(
+                        "is AES-encrypted and the cryptography package is missing; "
+                        "pip install 'pypdf[crypto]', or give the text",
+                        path=path,
+                    ) from None
+                except Exception:  # noqa: BLE001 - unsupported or damaged encryption
+                    ok = False
+                if not ok:
+                    raise InputError("is password-protected; remove the password, or give the text", path=path)
+            pages = [page.extract_text() or "" for page in reader.pages]
+            info = reader.metadata
+            title = str(info.title or "") if info is not None else ""
+    except InputError:
+        raise
+    except Exception as e:  # noqa: BLE001 - a damaged PDF fails in many places inside pypdf
+        raise InputError(
+            f"is not a readable PDF ({_reason(e)}); re-save or re-export it as PDF, or give the text", path=path
+        ) from None
+    finally:
+        logger.setLevel(level)
+    raw = [ln.strip() for page in pages for ln in _newlines(page).translate(_RADICALS).split("\n")]
+    raw = [ln for ln in raw if ln and not _PAGE_NUMBER.match(ln)]
+    visible = re.sub(r"\s", "", "".join(raw))
+    garbage = sum(1 for c in visible if "\ue000" <= c <= "\uf8ff" or c == "\ufffd")
+    if not garbage and not re.search(r"[^\W\d_]", visible):
+        raise InputError("has no text layer (a scanned PDF?); OCR it or give the text", path=path)
+    if garbage * 5 > len(visible):
+        raise InputError(
+            "has a text layer that cannot be decoded (its fonts lack Unicode maps); OCR it or give the text",
+            path=path,
+        )
+    return "\n".join(_reflow(raw)), ({"title": title.strip()} if _CJK.search(title) else {})
+
+
+def _width(s: str) -> float:
+    return sum(1.0 if ord(c) > 0x2000 else 0.5 for c in s)
+
+
+def _reflow(lines: list[str]) -> list[str]:
+    """Join lines that a PDF page wrapped: a (nearly) full-width line that does not end a
+    sentence continues on the next line, unless that one starts a heading.
+
+    Examples:
+        >>> page = ["一、总体情况", "全年办理案件十二件，比上年增加三件，办结率达", "到百分之百。群众满意度明显提高，信访总量下",
+        ...         "降两成。", "二、问题", "基层力量不足，部分乡镇司法所只有一名工作人", "员。执法人员培训不够，全年只办了两期，覆盖",
+        ...         "不到一半。"]
+        >>> _reflow(page)  # doctest: +NORMALIZE_WHITESPACE
+        ['一、总体情况', '全年办理案件十二件，比上年增加三件，办结率达到百分之百。群众满意度明显提高，信访总量下降两成。',
+         '二、问题', '基层力量不足，部分乡镇司法所只有一名工作人员。执法人员培训不够，全年只办了两期，覆盖不到一半。']
+    """
+    widths = sorted(_width(ln) for ln in lines if _width(ln) >= 6)
+    if len(widths) < 5:  # too few lines to tell what a full one is
+        return lines
+    full = widths[int(0.8 * (len(widths) - 1))]
+    out: list[str] = []
+    joining = False
+    for i, ln in enumerate(lines):
+        if joining and not _HEADING_START.match(ln):
+            sep = " " if out[-1][-1:].isascii() and ln[:1].isascii() and out[-1][-1:].isalnum() and ln[:1].isalnum() else ""
+            out[-1] += sep + ln
+        else:
+            out.append(ln)
+        w = _width(ln)
+        # a nearly full line wraps if it is prose (has commas): titles and headings have none
+        prose = _PROSE_PUNCT.search(_HEADING_START.sub("", ln)) is not None
+        joining = (
+            not _PARA_END.search(out[-1])
+            and (prose or i > 0)  # the first line without commas is the title
+            and (w >= 0.9 * full or (w >= 0.75 * full and prose))
+        )
+    return out
+
+
+def _reason(e: BaseException) -> str:
+    """A short, one-line account of a parser's exception."""
+    msg = str(e).strip().splitlines()[0] if str(e).strip() else ""
+    name = type(e).__name__
+    return f"{name}: {msg[:80]}" if msg else name
+
+
+# ==========================================================================================
+# the document: debris, content, hash, metadata
+# ==========================================================================================
 
 
 def read_text(
@@ -178,13 +995,22 @@ def read_text(
 ) -> Document:
     """Make a :class:`Document` of decoded text: mark debris lines, read the metadata.
 
-    ``meta_hints`` carries metadata a container format knew (an HTML page's <title>, say);
-    what the text itself says wins where both speak.
+    ``meta_hints`` carries metadata a container format knew (an HTML page's <title>, its
+    PubDate and ContentSource, the 发布机构 of its 信息公开 table; keys ``title``,
+    ``published``, ``source``, ``publisher``, ``written``); what the text itself says wins where
+    both speak.
+
+    Raises:
+        InputError: the text is empty or has no Chinese content besides page debris.
     """
     text = _newlines(text)
+    if not text.strip():
+        raise InputError("has no text; give a report with text in it", path=path)
     folded = fold(text)
+    if _RADICAL.search(folded):
+        folded = folded.translate(_RADICALS)
     content: list[tuple[int, int]] = []
-    hints: dict[str, str] = dict(meta_hints or {})
+    debris: list[str] = []
     pos = 0
     for line in folded.split("\n"):
         start, end = pos, pos + len(line)
@@ -192,11 +1018,8 @@ def read_text(
         stripped = line.strip()
         if not stripped:
             continue
-        if _DEBRIS.match(stripped) or _BREADCRUMB.match(stripped):
-            for key, rx in _META.items():
-                m = rx.search(stripped)
-                if m and key not in hints:
-                    hints[key] = _iso(m.groups()) if key in ("published", "written") else m.group(1)
+        if _is_debris(stripped):
+            debris.append(stripped)
             continue
         lead = len(line) - len(line.lstrip())
         content.append((start + lead, start + len(line.rstrip())))
@@ -205,8 +1028,7 @@ def read_text(
             "has no Chinese report text once page debris is set aside; is it the right file?",
             path=path,
         )
-    body = "".join(folded[s:e] for s, e in content)
-    digest = hashlib.sha256(re.sub(r"\s+", "", unicodedata.normalize("NFC", body)).encode()).hexdigest()
+    hints = {**(meta_hints or {}), **_scan_hints(debris)}
     meta = _metadata(folded, content, hints)
     return Document(
         path=path,
@@ -214,26 +1036,86 @@ def read_text(
         text=text,
         folded=folded,
         encoding=encoding,
-        content_hash=digest,
+        content_hash=content_hash("".join(folded[s:e] for s, e in content)),
         content=tuple(content),
         meta=meta,
         format=format,
     )
 
 
-def _iso(groups: Iterable[str]) -> str:
-    y, m, d = (_cn_int(g) for g in groups)
-    return f"{y:04d}-{m:02d}-{d:02d}"
+# white space and the format characters (Cf) that pages and Word files sprinkle in: soft
+# hyphens, zero-width spaces and joiners, direction marks, BOMs
+_INVISIBLE = _lazy(r"[\s\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]+")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "‘": "'", "’": "'", "‚": "'", "′": "'"})
+
+
+def content_hash(content: str) -> str:
+    """SHA-256 of a report's content, blind to how a format wrote it.
+
+    White space, invisible characters, character width (NFKC) and quotation-mark style are
+    ignored, so the same report saved as text, as a web page or as a Word file gets one hash.
+
+    Examples:
+        >>> content_hash("法治，“政府”") == content_hash(" 法治,\\n\\"政府\\"")
+        True
+    """
+    s = unicodedata.normalize("NFKC", fold(content)).translate(_QUOTES)
+    s = _INVISIBLE.sub("", s)
+    return hashlib.sha256(s.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _is_debris(line: str) -> bool:
+    """Whether a stripped, folded line is web-page furniture rather than report text."""
+    return bool(_DEBRIS.match(line) or _BREADCRUMB.match(line))
+
+
+def _scan_hints(lines: Iterable[str]) -> dict[str, str]:
+    """Metadata in debris lines (发布时间, 来源, 发布机构, 成文日期), the first of each kind."""
+    hints: dict[str, str] = {}
+    for line in lines:
+        if not _is_debris(line.strip()):
+            continue
+        for key, rx in _META.items():
+            if key in hints:
+                continue
+            m = rx.search(line)
+            if not m:
+                continue
+            value = _iso(m.groups()) if key in ("published", "written") else m.group(1)
+            if value:
+                hints[key] = value
+    return hints
+
+
+def _iso(groups: Iterable[str]) -> str | None:
+    """An ISO date of (year, month, day) strings in digits or Chinese numerals; None if invalid."""
+    try:
+        y, m, d = (_cn_int(g) for g in groups)
+        return _dt.date(y, m, d).isoformat()
+    except ValueError:
+        return None
 
 
 def _cn_int(s: str) -> int:
-    if s.isdigit():
-        return int(s)
-    if all(c in _CN_DIGITS for c in s):  # 二〇二一 -> 2021
-        return int("".join(str(_CN_DIGITS[c]) for c in s))
-    import cn2an
+    """A number written in digits, in Chinese digits (二〇二一) or in Chinese numerals up to 99.
 
-    return int(cn2an.cn2an(s, "smart"))
+    Examples:
+        >>> [_cn_int(s) for s in ("2021", "二〇二一", "二○二二", "十", "十二", "二十", "三十一")]
+        [2021, 2021, 2022, 10, 12, 20, 31]
+    """
+    s = s.strip()
+    if s.isascii() and s.isdigit():
+        return int(s)
+    if s and all(c in _CN_DIGITS for c in s):
+        return int("".join(str(_CN_DIGITS[c]) for c in s))
+    if s and "十" in s and all(c in _CN_DIGITS or c == "十" for c in s) and s.count("十") == 1:
+        tens, _, ones = s.partition("十")
+        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+    raise ValueError(s)
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"\s+", "", s)
 
 
 @cache
@@ -242,32 +1124,58 @@ def _place_regex() -> re.Pattern[str]:
     return re.compile(trie_pattern(lex.place_index))
 
 
+def _title(lines: list[str], hint: str | None) -> str | None:
+    """The report's title: its first line when that reads as one, joined with the next when a
+    formal title is set on two lines (遂宁市司法局 / 关于2022年法治政府建设情况的报告).
+
+    A leading document number line (遂司发〔2023〕5号) is passed over.
+    """
+    i = 0
+    while i < min(2, len(lines) - 1) and _DOC_NUMBER.match(lines[i].strip()):
+        i += 1
+    first = lines[i].strip()
+    if len(first) > 60 or re.search(r"[。;；]$", first):
+        return hint
+    second = lines[i + 1].strip() if i + 1 < len(lines) else ""
+    if (
+        second
+        and (not _TITLE_END.search(first) or len(second) <= 4)
+        and len(first) + len(second) <= 80
+        and not _SIGNATURE_PUNCT.search(first + second)
+        and _TITLE_END.search(second)
+    ):
+        return first + second
+    if _TITLE_WORDS.search(first) or len(lines) > 1:
+        return first
+    return hint
+
+
 def _metadata(folded: str, content: list[tuple[int, int]], hints: dict[str, str]) -> ReportMeta:
     lines = [folded[s:e] for s, e in content]
-    title = hints.get("title")
-    first = lines[0]
-    if len(first) <= 60 and not re.search(r"[。;；]$", first) and ("报告" in first or "情况" in first or "总结" in first or len(lines) > 1):
-        title = first
+    title = _title(lines, hints.get("title"))
     report_date = hints.get("written")
     signature = None
-    for i in range(len(lines) - 1, max(len(lines) - 4, 0) - 1, -1):
+    for i in range(len(lines) - 1, max(len(lines) - 6, 0) - 1, -1):
         m = _DATE_LINE.match(lines[i])
-        if m:
-            report_date = _iso(m.groups())
-            if i > 0 and len(lines[i - 1]) <= 30 and not re.search(r"[。,，;；:：]", lines[i - 1]):
-                signature = lines[i - 1].strip()
-            break
-    year = None
-    if title:
-        m = _YEAR.search(title)
-        if m:
-            year = int(m.group(1))
+        signed = None if m else _SIGNED_DATE_LINE.match(lines[i])
+        if not (m or signed):
+            continue
+        iso = _iso((m or signed).groups()[-3:])  # type: ignore[union-attr]
+        if iso is None:
+            continue
+        report_date = iso
+        if signed:
+            signature = signed.group(1).strip()
+        elif i > 0 and len(lines[i - 1]) <= 30 and not _SIGNATURE_PUNCT.search(lines[i - 1]):
+            signature = lines[i - 1].strip()
+        break
+    year = _year_of(title) if title else None
     if year is None:
-        for line in lines[1:4]:
-            m = _YEAR.search(line)
-            if m:
-                year = int(m.group(1))
-                break
+        # the opening lines: a year at a line's start (2022年，…) before one inside it
+        opening = [ln for ln in lines[1:4] if not _DATE_LINE.match(ln)]
+        year = next((y for ln in opening if (y := _year_of(ln[:6])) is not None), None)
+        if year is None:
+            year = next((y for ln in opening if (y := _year_of(ln)) is not None), None)
     if year is None and report_date:
         y, mo = int(report_date[:4]), int(report_date[5:7])
         year = y if mo >= 10 else y - 1
@@ -304,33 +1212,62 @@ def _metadata(folded: str, content: list[tuple[int, int]], hints: dict[str, str]
     )
 
 
-_ISSUER_TAIL = re.compile(
-    r"^((?:中共)?[\u4e00-\u9fff]{2,20}?(?:人民政府|政府|委员会|党委|党工委|办事处|局|厅|委|办|院|中心|所))"
-    r"(?=(?:关于)?(?:\d{4}|[二〇]{4}|20)|关于|$)"
+def _year_of(text: str) -> int | None:
+    """The first plausible year a text names (not the end of a range such as 2021－2025年)."""
+    for m in _YEAR.finditer(text):
+        try:
+            y = _cn_int(m.group(1))
+        except ValueError:
+            continue
+        if 1949 <= y <= 2100:
+            return y
+    return None
+
+
+_ISSUER_TAIL = _lazy(
+    r"^((?:中共)?[\u4e00-\u9fff]{2,20}?(?:人民政府|政府|委员会|党委|党工委|街道办事处|办事处|局|厅|委|办|院|中心|所|街道|镇|乡))"
+    r"(?=(?:关于)?(?:[0-9]{4}|[二〇○]{4}|20)|关于|$)"
 )
+_TOWNSHIP = _lazy(r"^[\u4e00-\u9fff]{2,8}?(?:街道|镇|乡)(?:办事处|人民政府|政府|党工委|党委)?$")
 
 
 def _issuer_in(text: str) -> str | None:
-    """The issuing body at the start of a title or signature line, if one stands there."""
+    """The issuing body at the start of a title or signature line, if one stands there.
+
+    Township bodies (XX街道办事处, XX镇人民政府) are not in the division table, so a bare
+    XX街道 / XX镇 / XX乡 at the head of a title counts as one.
+    """
     m = _ISSUER_TAIL.match(text.strip())
     if not m:
         return None
     name = m.group(1)
+    if _TOWNSHIP.match(name):
+        return name
     if not _place_regex().match(name) and not name.startswith(("中共", "县", "市", "区", "镇", "乡", "省")):
         return None
     return name
 
 
 def _locality(lines: list[str], priority: Iterable[str | None]) -> str | None:
-    """The report's own place: named in its title or issuer, else the place it names most."""
+    """The report's own place: named at the head of its title or issuer, else the place it
+    names most.
+
+    A title may name the place with its ancestors (湖北省武汉市江汉区司法局): the most specific
+    of a run of nested places is the report's.
+    """
     lex = lexicons()
     rx = _place_regex()
     for text in priority:
         if not text:
             continue
-        m = rx.match(text.replace("中共", "", 1))
-        if m and lex.division_by_name(m.group()):
-            return m.group()
+        rest = re.sub(r"^(?:关于)?(?:中共)?", "", text)
+        found: str | None = None
+        while (m := rx.match(rest)) and (div := lex.division_by_name(m.group())):
+            if found is not None and lex.division_by_name(found) not in lex.chain(div.code)[1:]:
+                break
+            found, rest = m.group(), rest[m.end() :]
+        if found:
+            return found
     counts: Counter[str] = Counter()
     for line in lines:
         for m in rx.finditer(line):
