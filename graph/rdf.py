@@ -62,8 +62,15 @@ _ATTR = {
 _IRI_UNSAFE = re.compile(r"[^A-Za-z0-9\-._~\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef\U00010000-\U0010ffff]")
 
 
+_PCT = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
 def _segment(s: str) -> str:
-    return _IRI_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), s)
+    """Percent-encode what may not stand in an IRI path segment; keep existing %XX escapes."""
+    parts = _PCT.split(s)
+    escapes = _PCT.findall(s)
+    out = [_IRI_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), p) for p in parts]
+    return "".join(x + y for x, y in zip(out, escapes + [""]))
 
 
 def iri_for_key(key: str, base: str = DEFAULT_BASE) -> URIRef:

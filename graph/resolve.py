@@ -156,7 +156,7 @@ def key_for(type_: str, label: str, scope: str | None = None) -> str:
         >>> key_for("Initiative", "禁毒宣传晚会", "监利市")
         'initiative/监利市/禁毒宣传晚会'
     """
-    k = norm_key(label)
+    k = norm_key(label).replace("%", "%25").replace("/", "%2F")  # a / in a name is no path step
     return f"{type_.lower()}/{scope}/{k}" if scope else f"{type_.lower()}/{k}"
 
 

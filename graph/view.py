@@ -1,0 +1,929 @@
+"""RDF graph -> one offline, self-contained, interactive HTML page (pyvis + vis-network).
+
+The view reads the RDF (``graph.trig``), never the extraction dataclasses, so what a user sees
+is exactly what SPARQL sees. pyvis builds the vis-network node and edge records and supplies the
+vis-network library it ships; the page itself comes from our own template
+(``graph/viewer/``) because pyvis 0.3.2 still pulls bootstrap and vis-network from CDNs. Every
+script and style is inlined, a Content-Security-Policy forbids any network access and allows
+only the page's own scripts (by hash), so the file works from a double-click on a machine with
+no internet, and a report whose names contain markup cannot run anything.
+
+Document strings (labels, sentences, titles) travel as JSON in a
+``<script type="application/json">`` block with ``<``, ``>``, ``&``, U+2028 and U+2029 escaped,
+and the page builds its panels with DOM text nodes only. Output is deterministic: the same graph
+gives the same HTML byte for byte (sorted records, seeded layout, rounded coordinates).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, SKOS
+
+from .errors import GovkgError
+from .vocab import GOVKG, NIF, ONTOLOGY_IRI
+
+__all__ = [
+    "ViewStats",
+    "render_view",
+    "write_view",
+    "json_for_html",
+    "VIEW_TYPES",
+    "TYPE_STYLE",
+    "PHYSICS_MAX_NODES",
+]
+
+#: Node types the view draws, in legend order.
+VIEW_TYPES: tuple[str, ...] = ("Agency", "Law", "Policy", "Initiative", "Place", "Statistic", "Report")
+_ENTITY_TYPES = VIEW_TYPES[:5]
+#: Shape and colour per type (Tableau 10; shapes with the label underneath so size shows degree).
+TYPE_STYLE: dict[str, tuple[str, str]] = {
+    "Agency": ("dot", "#4e79a7"),
+    "Law": ("square", "#f28e2b"),
+    "Policy": ("diamond", "#59a14f"),
+    "Initiative": ("triangle", "#e15759"),
+    "Place": ("hexagon", "#76b7b2"),
+    "Statistic": ("triangleDown", "#b07aa1"),
+    "Report": ("star", "#9c755f"),
+}
+#: Above this many nodes the browser runs no physics at all: the networkx layout is final.
+PHYSICS_MAX_NODES = 400
+#: Up to this many nodes networkx lays out the whole graph; above it, the best-connected ones,
+#: and the rest are placed around their neighbours (a full spring layout of thousands of
+#: nodes takes tens of seconds in networkx without scipy).
+_LAYOUT_FULL_MAX = 300
+_SEED = 7
+_LABEL_MAX = 16
+_FONT = '"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif'
+_VIS_DIR = ("templates", "lib", "vis-9.1.2")
+_VIEWER = Path(__file__).with_name("viewer")
+
+# labels for terms the govkg ontology does not declare (it reuses them from DCTERMS and others)
+_FALLBACK_LABELS: dict[str, tuple[str, str]] = {
+    str(DCTERMS.creator): ("发布机关", "creator"),
+    str(DCTERMS.title): ("标题", "title"),
+    str(DCTERMS.date): ("报告日期", "date"),
+    str(DCTERMS.issued): ("发布日期", "issued"),
+    str(DCTERMS.source): ("来源", "source"),
+    str(DCTERMS.format): ("格式", "format"),
+    "http://data.europa.eu/eli/ontology#date_document": ("文件日期", "date of document"),
+}
+_ROLES = ("achievement", "problem", "plan")
+# literal properties not worth a line in the panel (shown elsewhere, or internal)
+_HIDDEN_ATTRS = {
+    str(RDFS.label), str(SKOS.altLabel), str(DCTERMS.title), str(GOVKG.contentHash),
+    str(GOVKG.encoding), str(DCTERMS.format), str(GOVKG.extractedBy),
+}
+
+
+@dataclass(frozen=True)
+class ViewStats:
+    """What a rendered view holds, and what it left out.
+
+    Attributes:
+        nodes: nodes drawn in the page.
+        edges: edges drawn in the page.
+        total_nodes: nodes that matched ``report`` and ``types`` before ``max_nodes``.
+        total_edges: edges between those nodes.
+        left_out: nodes dropped by ``max_nodes`` (the least connected).
+        by_type: nodes drawn, per type.
+        left_out_by_type: nodes dropped, per type.
+        left_out_examples: labels of the best-connected dropped nodes (at most 10).
+        reports: reports the page covers.
+        physics: whether the browser runs a physics stabilisation before freezing the layout.
+        html_bytes: size of the page in bytes (UTF-8).
+    """
+
+    nodes: int
+    edges: int
+    total_nodes: int
+    total_edges: int
+    left_out: int
+    by_type: Mapping[str, int] = field(default_factory=dict)
+    left_out_by_type: Mapping[str, int] = field(default_factory=dict)
+    left_out_examples: tuple[str, ...] = ()
+    reports: int = 0
+    physics: bool = False
+    html_bytes: int = 0
+
+    def summary(self) -> str:
+        """One line for people: what is drawn, and what was left out."""
+        kinds = ", ".join(f"{t} {n}" for t, n in self.by_type.items())
+        line = f"{self.nodes} nodes, {self.edges} edges ({kinds})"
+        if self.left_out:
+            dropped = ", ".join(f"{t} {n}" for t, n in self.left_out_by_type.items())
+            line += (f"; left out the {self.left_out} least connected of {self.total_nodes} nodes "
+                     f"({dropped}), raise --max-nodes to see them")
+        return line
+
+
+def json_for_html(obj: Any) -> str:
+    """JSON that is safe inside an HTML ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` become ``\\u003c`` and so on, so a label holding ``</script>`` cannot
+    close the element; U+2028 and U+2029 are escaped for old JavaScript parsers. These
+    characters only ever occur inside JSON strings, where the escapes mean the same.
+
+    Examples:
+        >>> json_for_html({"a": "</script><b>&"})
+        '{"a":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
+    """
+    s = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for ch, esc in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
+                    ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        s = s.replace(ch, esc)
+    return s
+
+
+# -- reading the RDF ---------------------------------------------------------------------------
+
+
+class _Index:
+    """Subject -> predicate -> objects of the report graphs, and which report graph said what.
+
+    One pass over the quads; the ontology graph's own triples go to a separate index that is
+    only used for labels of classes, properties and section roles.
+    """
+
+    def __init__(self, data: Graph) -> None:
+        self.po: dict[Any, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+        self.onto: dict[Any, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+        self.ctx: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+        self.has_contexts = False
+        graphs: list[tuple[Iterable[tuple[Any, Any, Any]], str | None]]
+        if hasattr(data, "contexts"):  # a Dataset: one named graph per report
+            parts = data.graphs() if hasattr(data, "graphs") else data.contexts()
+            graphs = [(g, str(g.identifier)) for g in parts]
+        else:
+            graphs = [(data, None)]
+        onto_id, ctx = str(ONTOLOGY_IRI), self.ctx
+        for g, cid in sorted(graphs, key=lambda gc: gc[1] or ""):
+            target = self.onto if cid == onto_id else self.po
+            named = cid is not None and cid != onto_id and not cid.startswith("urn:x-rdflib:")
+            self.has_contexts |= named
+            # a triple stated in two report graphs is listed twice; every reader tolerates that
+            for s, p, o in g:
+                ps = str(p)
+                target[s][ps].append(o)
+                if named and type(o) is URIRef:
+                    ctx[(str(s), ps, str(o))].add(cid)  # type: ignore[arg-type]
+        if not self.has_contexts:  # a plain graph (graph.ttl): the ontology is mixed in
+            self.onto = self.po
+        self._packaged: dict[Any, dict[str, list[Any]]] | None = None
+
+    def get(self, s: Any, p: Any) -> list[Any]:
+        """Objects of ``s p ?o`` (empty list when none)."""
+        d = self.po.get(s)
+        return d.get(str(p), []) if d else []
+
+    def one(self, s: Any, p: Any) -> Any:
+        """One object of ``s p ?o`` (the smallest, for determinism), or None."""
+        objs = self.get(s, p)
+        if len(objs) == 1:
+            return objs[0]
+        return min(objs, key=_sort_key) if objs else None
+
+    def _onto_labels(self, term: Any, pred: Any) -> list[Any]:
+        labels = self.onto.get(term, {}).get(str(pred), []) if term in self.onto else []
+        if labels:
+            return labels
+        if self._packaged is None:
+            from .rdf import load_ontology
+
+            packaged: dict[Any, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+            for s, p, o in load_ontology():
+                packaged[s][str(p)].append(o)
+            self._packaged = packaged
+        return self._packaged.get(term, {}).get(str(pred), []) if term in self._packaged else []
+
+    def term_label(self, term: URIRef) -> tuple[str, str]:
+        """Chinese and English labels of an ontology term (property, class or role)."""
+        labels = self._onto_labels(term, RDFS.label) or self._onto_labels(term, SKOS.prefLabel)
+        zh = _pick(labels, "zh")
+        en = _pick(labels, "en")
+        fb = _FALLBACK_LABELS.get(str(term))
+        local = _local(str(term))
+        return zh or (fb[0] if fb else local), en or (fb[1] if fb else local)
+
+
+def _sort_key(x: Any) -> tuple[str, str]:
+    return (getattr(x, "language", None) or "", str(x))
+
+
+def _pick(lits: Iterable[Any], lang: str) -> str:
+    """The literal in ``lang`` (the smallest if several), else ''."""
+    vals = sorted(str(v) for v in lits if isinstance(v, Literal) and v.language == lang)
+    return vals[0] if vals else ""
+
+
+def _text(lits: Iterable[Any]) -> str:
+    """A literal for display: Chinese first, then untagged, then any language."""
+    lits = [v for v in lits if isinstance(v, Literal)]
+    for lang in ("zh", None):
+        vals = sorted(str(v) for v in lits if v.language == lang)
+        if vals:
+            return vals[0]
+    return min((str(v) for v in lits), default="")
+
+
+def _local(iri: str) -> str:
+    """The local name of an IRI.
+
+    Examples:
+        >>> _local("https://w3id.org/govkg/ontology#issues")
+        'issues'
+        >>> _local("http://purl.org/dc/terms/creator")
+        'creator'
+    """
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1] if ("#" in iri or "/" in iri) else iri
+
+
+def _short(label: str, n: int = _LABEL_MAX) -> str:
+    """A label cut to ``n`` characters for drawing on the canvas.
+
+    Examples:
+        >>> _short("中华人民共和国长江保护法实施条例细则", 8)
+        '中华人民共和国…'
+        >>> _short("长江保护法")
+        '长江保护法'
+    """
+    return label if len(label) <= n else label[: n - 1] + "…"
+
+
+def _number(v: Any) -> str:
+    """A decimal literal as people write it.
+
+    Examples:
+        >>> _number(Literal("25.0", datatype=URIRef("http://www.w3.org/2001/XMLSchema#decimal")))
+        '25'
+        >>> _number(Literal("99.30"))
+        '99.3'
+    """
+    try:
+        d = Decimal(str(v))
+    except InvalidOperation:
+        return str(v)
+    s = format(d, "f")
+    return s.rstrip("0").rstrip(".") if "." in s else s
+
+
+# -- the view model ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Node:
+    id: str
+    type: str
+    label: str
+    reports: set[str]
+    term: Any
+
+
+@dataclass(frozen=True)
+class _Edge:
+    source: str
+    pred: str
+    target: str
+
+
+def _classify(ix: _Index) -> dict[str, _Node]:
+    """Every entity, statistic and report of the graph, with the reports it belongs to."""
+    classes = {str(GOVKG[t]): t for t in VIEW_TYPES}
+    nodes: dict[str, _Node] = {}
+    for s, props in ix.po.items():
+        if not isinstance(s, URIRef):
+            continue
+        kinds = [classes[str(c)] for c in props.get(str(RDF.type), []) if str(c) in classes]
+        if not kinds:
+            continue
+        kind = min(kinds, key=VIEW_TYPES.index)
+        sid = str(s)
+        if kind == "Report":
+            reports = {sid}
+            label = _text(ix.get(s, DCTERMS.title)) or _text(ix.get(s, RDFS.label)) \
+                or _text(ix.get(s, GOVKG.sourceFile)) or _local(sid)
+        else:
+            refs = ix.get(s, GOVKG.mentionedIn if kind != "Statistic" else GOVKG.report)
+            reports = {str(r) for r in refs}
+            reports |= ix.ctx.get((sid, str(RDF.type), str(GOVKG[kind])), set())
+            label = _text(ix.get(s, RDFS.label)) or _local(sid)
+        nodes[sid] = _Node(sid, kind, label, reports, s)
+    return nodes
+
+
+def _match_report(nodes: Mapping[str, _Node], ix: _Index, name: str) -> str:
+    """The IRI of the report called ``name``: its IRI, IRI tail, content hash, file or title."""
+    reports = sorted((n for n in nodes.values() if n.type == "Report"), key=lambda n: n.id)
+    hits = []
+    for r in reports:
+        src = _text(ix.get(r.term, GOVKG.sourceFile))
+        digest = _text(ix.get(r.term, GOVKG.contentHash))
+        names = {r.id, r.id.rsplit("/", 1)[-1], src, src.rsplit(".", 1)[0], r.label}
+        if name in names or (len(name) >= 6 and digest.startswith(name)):
+            hits.append(r)
+    if len(hits) == 1:
+        return hits[0].id
+    listing = "; ".join(f"{_text(ix.get(r.term, GOVKG.sourceFile)) or r.id} ({r.label})" for r in reports)
+    if not hits:
+        raise GovkgError(f"no report named {name!r} in the graph; give a file name, title, IRI or "
+                         f"content hash of one of: {listing or 'no reports at all'}")
+    raise GovkgError(f"{len(hits)} reports match {name!r}; give the file name or IRI of one of: {listing}")
+
+
+def _parse_types(types: Sequence[str] | None) -> tuple[str, ...]:
+    if not types:
+        return VIEW_TYPES
+    by_lower = {t.lower(): t for t in VIEW_TYPES}
+    chosen = []
+    for t in types:
+        for part in str(t).split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if part.lower() not in by_lower:
+                raise GovkgError(f"unknown node type {part!r}; choose among {', '.join(VIEW_TYPES)} "
+                                 "(comma-separated, e.g. --types Agency,Law)")
+            chosen.append(by_lower[part.lower()])
+    if not chosen:
+        raise GovkgError(f"no node type given; choose among {', '.join(VIEW_TYPES)}")
+    return tuple(t for t in VIEW_TYPES if t in chosen)
+
+
+def _edges(ix: _Index, nodes: Mapping[str, _Node], report: str | None) -> list[_Edge]:
+    """Edges among ``nodes``: relation triples between entities, a statistic to what it is
+    about (else its report), a report to its issuing body and locality."""
+    out: set[_Edge] = set()
+    for n in nodes.values():
+        if n.type in _ENTITY_TYPES:
+            for p, objs in ix.po[n.term].items():
+                if p == str(RDF.type):
+                    continue
+                for o in objs:
+                    o = str(o)
+                    if o in nodes and nodes[o].type in _ENTITY_TYPES and o != n.id:
+                        if report and ix.ctx.get((n.id, p, o)) and report not in ix.ctx[(n.id, p, o)]:
+                            continue
+                        out.add(_Edge(n.id, p, o))
+        elif n.type == "Statistic":
+            about = [str(a) for a in ix.get(n.term, GOVKG.about) if str(a) in nodes]
+            if about:
+                out.add(_Edge(n.id, str(GOVKG.about), min(about)))
+            else:
+                reps = sorted(r for r in n.reports if r in nodes)
+                if reps:
+                    out.add(_Edge(n.id, str(GOVKG.report), reps[0]))
+        elif n.type == "Report":
+            for p in (DCTERMS.creator, GOVKG.locality):
+                for o in ix.get(n.term, p):
+                    if str(o) in nodes:
+                        out.add(_Edge(n.id, str(p), str(o)))
+    return sorted(out, key=lambda e: (e.source, e.pred, e.target))
+
+
+def _evidence(ix: _Index) -> dict[tuple[str, str, str], list[tuple[str, str, int, int]]]:
+    """Relation triple -> (report, sentence, begin, end) of each RelationAssertion stating it."""
+    ev: dict[tuple[str, str, str], list[tuple[str, str, int, int]]] = defaultdict(list)
+    for a, props in ix.po.items():
+        if str(GOVKG.RelationAssertion) not in {str(c) for c in props.get(str(RDF.type), [])}:
+            continue
+        s, p, o = ix.one(a, RDF.subject), ix.one(a, RDF.predicate), ix.one(a, RDF.object)
+        if s is None or p is None or o is None:
+            continue
+        rep, sent = ix.one(a, GOVKG.report), ix.one(a, GOVKG.sentence)
+        b, e = ix.one(a, NIF.beginIndex), ix.one(a, NIF.endIndex)
+        ev[(str(s), str(p), str(o))].append(
+            (str(rep or ""), str(sent or ""), int(b.toPython()) if b is not None else -1,
+             int(e.toPython()) if e is not None else -1))
+    for v in ev.values():
+        v.sort()
+    return ev
+
+
+def _select(nodes: dict[str, _Node], edges: list[_Edge], max_nodes: int) -> tuple[set[str], list[str]]:
+    """The ``max_nodes`` best-connected nodes (ties: type order, then IRI) and the others,
+    best-connected first."""
+    deg = _degrees(nodes, edges)
+    ranked = sorted(nodes, key=lambda i: (-deg[i], VIEW_TYPES.index(nodes[i].type), i))
+    return set(ranked[:max_nodes]), ranked[max_nodes:]
+
+
+def _degrees(nodes: Iterable[str], edges: Iterable[_Edge]) -> dict[str, int]:
+    deg = dict.fromkeys(nodes, 0)
+    for e in edges:
+        deg[e.source] += 1
+        deg[e.target] += 1
+    return deg
+
+
+def _layout(ids: Sequence[str], edges: Sequence[_Edge], deg: Mapping[str, int]) -> dict[str, tuple[float, float]]:
+    """Seeded node positions in pixels, computed once in Python with networkx.
+
+    Small graphs get a full spring layout. Large ones get a spring layout of their
+    best-connected nodes; the others are placed on golden-angle spirals around their
+    best-connected placed neighbour, breadth first, which keeps a 2,000-node graph under a
+    second in Python and still puts each leaf next to what it hangs off.
+    """
+    import networkx as nx
+
+    g = nx.Graph()
+    g.add_nodes_from(ids)
+    g.add_edges_from((e.source, e.target) for e in edges)
+    order = sorted(ids, key=lambda i: (-deg[i], i))
+    core = order[:_LAYOUT_FULL_MAX]
+    scale = 70.0 * math.sqrt(max(len(ids), 4))
+    raw = nx.spring_layout(g.subgraph(core), seed=_SEED, iterations=60) if core else {}
+    pos: dict[str, tuple[float, float]] = {
+        n: (float(raw[n][0]) * scale, float(raw[n][1]) * scale) for n in core
+    }
+    pending = [n for n in order if n not in pos]
+    spokes: dict[str, int] = defaultdict(int)
+    ring = 0
+    golden = math.pi * (3 - math.sqrt(5))
+    while pending:
+        left = []
+        for n in pending:
+            placed = [m for m in g[n] if m in pos]
+            if not placed:
+                left.append(n)
+                continue
+            hub = min(placed, key=lambda m: (-deg[m], m))
+            k = spokes[hub]
+            spokes[hub] += 1
+            r, a = 45.0 + 14.0 * math.sqrt(k), k * golden + (hash_angle(hub))
+            x, y = pos[hub]
+            pos[n] = (x + r * math.cos(a), y + r * math.sin(a))
+        if len(left) == len(pending):  # a component with no placed node: seed it on an outer ring
+            n = left.pop(0)
+            radius = scale * 1.15 + 30.0 * math.sqrt(ring)
+            pos[n] = (radius * math.cos(ring * golden), radius * math.sin(ring * golden))
+            ring += 1
+        pending = left
+    return {n: (round(x, 1), round(y, 1)) for n, (x, y) in pos.items()}
+
+
+def hash_angle(key: str) -> float:
+    """A stable angle (radians) from a string, so spirals around different hubs don't align.
+
+    Examples:
+        >>> hash_angle("a") == hash_angle("a")
+        True
+        >>> 0 <= hash_angle("agency/x") < 6.3
+        True
+    """
+    h = int.from_bytes(hashlib.sha1(key.encode("utf-8")).digest()[:4], "big")
+    return (h / 2**32) * 2 * math.pi
+
+
+# -- panel data ----------------------------------------------------------------------------
+
+
+class _Sentences:
+    """The sentences the page quotes, each stored once and referred to by a short key."""
+
+    def __init__(self, ix: _Index) -> None:
+        self.ix = ix
+        self.table: dict[str, dict[str, Any]] = {}
+        self._keys: dict[str, str] = {}
+
+    def key(self, sent: Any) -> str | None:
+        if sent is None or not self.ix.get(sent, NIF.isString):
+            return None
+        iri = str(sent)
+        if iri not in self._keys:
+            k = f"s{len(self._keys)}"
+            self._keys[iri] = k
+            role = self.ix.one(sent, GOVKG.role)
+            idx = self.ix.one(sent, GOVKG.sentenceIndex)
+            self.table[k] = {
+                "iri": iri,
+                "text": _text(self.ix.get(sent, NIF.isString)),
+                "role": _local(str(role)) if role is not None else "",
+                "report": str(self.ix.one(sent, GOVKG.report) or ""),
+                "index": int(idx.toPython()) if idx is not None else -1,
+                "heading": bool(self.ix.get(sent, GOVKG.heading)),
+            }
+        return self._keys[iri]
+
+    def span(self, sent: Any, k: str, anchor: str, begin: Any) -> list[int]:
+        """``[offset, length]`` of ``anchor`` in the sentence: from the NIF offsets when they
+        agree with the text, else the first occurrence, else ``[-1, 0]``."""
+        text = self.table[k]["text"]
+        sb = self.ix.one(sent, NIF.beginIndex)
+        if begin is not None and sb is not None:
+            off = int(begin.toPython()) - int(sb.toPython())
+            if off >= 0 and text[off:off + len(anchor)] == anchor:
+                return [off, len(anchor)]
+        off = text.find(anchor) if anchor else -1
+        return [off, len(anchor)] if off >= 0 else [-1, 0]
+
+
+def _attrs(ix: _Index, term: Any) -> list[list[str]]:
+    """Literal-valued properties of a node, as (Chinese label, English label, value)."""
+    rows = []
+    for p, objs in sorted(ix.po[term].items()):
+        if p in _HIDDEN_ATTRS:
+            continue
+        lits = sorted({str(o) for o in objs if isinstance(o, Literal)})
+        if not lits:
+            continue
+        zh, en = ix.term_label(URIRef(p))
+        rows.append([zh, en, "、".join(lits)])
+    return rows
+
+
+def _panel_info(ix: _Index, nodes: Mapping[str, _Node], shown: set[str], edges: Sequence[_Edge],
+                evidence: Mapping[tuple[str, str, str], list[tuple[str, str, int, int]]],
+                sentences: _Sentences, report: str | None) -> dict[str, dict[str, Any]]:
+    """What the side panel shows for each drawn node."""
+    cache: dict[str, dict[str, list[list[int]]]] = {}
+
+    def mention_spans(node: _Node) -> dict[str, list[list[int]]]:
+        """Sentence key -> spans of the node's mentions in it, in report and sentence order."""
+        if node.id in cache:
+            return cache[node.id]
+        by_sent: dict[str, list[list[int]]] = {}
+        for m in sorted(ix.get(node.term, GOVKG.mention), key=str):
+            mrep = ix.one(m, GOVKG.report)
+            if report and mrep is not None and str(mrep) != report:
+                continue
+            sent = ix.one(m, GOVKG.sentence)
+            k = sentences.key(sent)
+            if k is None:
+                continue
+            span = sentences.span(sent, k, _text(ix.get(m, NIF.anchorOf)), ix.one(m, NIF.beginIndex))
+            spans = by_sent.setdefault(k, [])
+            if span[0] >= 0 and span not in spans:
+                spans.append(span)
+        order = sorted(by_sent, key=lambda k: (sentences.table[k]["report"], sentences.table[k]["index"]))
+        cache[node.id] = {k: sorted(by_sent[k]) for k in order}
+        return cache[node.id]
+
+    rels: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    stats_of: dict[str, list[str]] = defaultdict(list)
+    for e in edges:
+        if e.pred in (str(GOVKG.about), str(GOVKG.report)) and nodes[e.source].type == "Statistic":
+            stats_of[e.target].append(e.source)
+            continue
+        ev: list[list[Any]] = []
+        for rep, sent, b, end in evidence.get((e.source, e.pred, e.target), []):
+            if report and rep and rep != report:
+                continue
+            k = sentences.key(URIRef(sent)) if sent else None
+            if k is None or any(x[0] == k for x in ev):
+                continue
+            # mark the two names the relation links; the asserted span when they are not found
+            spans = [sp for nid in (e.source, e.target) for sp in mention_spans(nodes[nid]).get(k, [])]
+            if not spans:
+                sb = ix.one(URIRef(sent), NIF.beginIndex)
+                off = b - int(sb.toPython()) if (b >= 0 and sb is not None) else -1
+                if 0 <= off and off + (end - b) <= len(sentences.table[k]["text"]):
+                    spans = [[off, end - b]]
+            ev.append([k, sorted(spans)])
+        for me, other, direction in ((e.source, e.target, "out"), (e.target, e.source, "in")):
+            if me in shown:
+                rels[me].append({"p": e.pred, "dir": direction, "other": other, "ev": ev})
+    info: dict[str, dict[str, Any]] = {}
+    for nid in sorted(shown):
+        n = nodes[nid]
+        d: dict[str, Any] = {"type": n.type, "label": n.label}
+        reps = sorted(r for r in n.reports if (not report or r == report))
+        d["reports"] = reps
+        if n.type in _ENTITY_TYPES:
+            d["aliases"] = sorted({str(a) for a in ix.get(n.term, SKOS.altLabel)} - {n.label})
+            d["attrs"] = _attrs(ix, n.term)
+            d["mentions"] = [[k, spans] for k, spans in mention_spans(n).items()]
+        elif n.type == "Statistic":
+            t = n.term
+            value = ix.one(t, GOVKG.value)
+            about = ix.one(t, GOVKG.about)
+            d.update({
+                "value": _number(value) if value is not None else "",
+                "unit": _text(ix.get(t, GOVKG.unit)),
+                "measure": _text(ix.get(t, GOVKG.measure)),
+                "surface": _text(ix.get(t, GOVKG.surface)),
+                "year": _text(ix.get(t, GOVKG.year)),
+                "approximate": any(bool(v.toPython()) for v in ix.get(t, GOVKG.approximate)
+                                   if isinstance(v, Literal)),
+                "about": str(about) if about is not None else None,
+                "aboutLabel": nodes[str(about)].label if about is not None and str(about) in nodes
+                else (_text(ix.get(about, RDFS.label)) if about is not None else ""),
+                "sentence": None,
+            })
+            sent = ix.one(t, GOVKG.sentence)
+            k = sentences.key(sent)
+            if k is not None:
+                anchor_node = next((m for m in sorted(ix.get(t, GOVKG.mention), key=str)), None)
+                begin = ix.one(anchor_node, NIF.beginIndex) if anchor_node is not None else None
+                d["sentence"] = [k, sentences.span(sent, k, d["surface"], begin)]
+        else:  # Report
+            t = n.term
+            creator, locality = ix.one(t, DCTERMS.creator), ix.one(t, GOVKG.locality)
+            d.update({
+                "year": _text(ix.get(t, GOVKG.year)),
+                "creator": str(creator) if creator is not None else None,
+                "creatorLabel": _text(ix.get(creator, RDFS.label)) if creator is not None else "",
+                "locality": str(locality) if locality is not None else None,
+                "localityLabel": _text(ix.get(locality, RDFS.label)) if locality is not None else "",
+                "attrs": _attrs(ix, t),
+                "entities": sum(1 for m in nodes.values() if m.type in _ENTITY_TYPES and nid in m.reports),
+                "statisticsCount": sum(1 for m in nodes.values() if m.type == "Statistic" and nid in m.reports),
+            })
+        d["rels"] = rels.get(nid, [])
+        d["stats"] = sorted(stats_of.get(nid, []), key=lambda s: (nodes[s].label, s))
+        info[nid] = d
+    return info
+
+
+# -- rendering ---------------------------------------------------------------------------------
+
+
+def _vis_assets() -> tuple[str, str]:
+    """vis-network's JS and CSS as shipped inside the installed pyvis package."""
+    import pyvis
+
+    lib = Path(pyvis.__file__).parent.joinpath(*_VIS_DIR)
+    try:
+        js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
+        css = (lib / "vis-network.css").read_text(encoding="utf-8")
+    except OSError as e:
+        raise GovkgError(f"vis-network is missing from the pyvis package ({e}); reinstall it with "
+                         "`.venv/bin/pip install --force-reinstall 'pyvis>=0.3.2'`") from None
+    return js, css
+
+
+def _check_inline(source: str, tag: str, what: str) -> str:
+    """Refuse source that would end its inline ``<script>``/``<style>`` element early."""
+    low = source.lower()
+    if f"</{tag}" in low or "<!--" in low:
+        raise GovkgError(f"{what} contains '</{tag}' or '<!--' and cannot be inlined safely; "
+                         "pin the pyvis version govkg was tested with (0.3.2)")
+    return source
+
+
+def _csp_hash(source: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def _report_title(nodes: Mapping[str, _Node], ix: _Index, report_ids: Sequence[str]) -> str:
+    if len(report_ids) == 1:
+        n = nodes[report_ids[0]]
+        year = _text(ix.get(n.term, GOVKG.year))
+        return f"{n.label}{f' ({year})' if year and year not in n.label else ''}"
+    return f"{len(report_ids)} 份报告"
+
+
+def render_view(
+    data: Graph,
+    *,
+    report: str | None = None,
+    types: Sequence[str] | None = None,
+    max_nodes: int | None = None,
+    title: str | None = None,
+) -> tuple[str, ViewStats]:
+    """The interactive view of a govkg graph as one self-contained HTML page.
+
+    Args:
+        data: an rdflib ``Dataset`` (one named graph per report, as ``govkg build`` writes
+            ``graph.trig``) or a ``Graph`` holding their union. The ontology graph's triples are
+            only read for the Chinese and English labels of classes, properties and roles.
+        report: draw only this report's nodes: its file name (with or without ``.txt``),
+            title, IRI, IRI tail or the start of its content hash.
+        types: draw only these node types (names from :data:`VIEW_TYPES`, any case;
+            comma-separated strings are split).
+        max_nodes: keep the ``max_nodes`` best-connected nodes; the page and the returned
+            stats say what was left out.
+        title: page title; default from the report title or the number of reports.
+
+    Returns:
+        The HTML page, and :class:`ViewStats` about it.
+
+    Raises:
+        GovkgError: unknown report or type, ``max_nodes`` below 1, or nothing to draw.
+    """
+    import jinja2
+    from markupsafe import Markup
+    from pyvis.network import Network
+
+    if max_nodes is not None and max_nodes < 1:
+        raise GovkgError(f"--max-nodes must be 1 or more, not {max_nodes}")
+    wanted = _parse_types(types)
+    ix = _Index(data)
+    every = _classify(ix)
+    if not every:
+        raise GovkgError("the graph holds no govkg entities, statistics or reports; give a graph "
+                         "written by `govkg build` (output/graph.trig)")
+    rep_id = _match_report(every, ix, report) if report else None
+    nodes = {i: n for i, n in every.items()
+             if n.type in wanted and (rep_id is None or rep_id in n.reports)}
+    if not nodes:
+        raise GovkgError(f"nothing to draw: no node of type {', '.join(wanted)}"
+                         f"{' in report ' + repr(report) if report else ''}; widen --types or --report")
+    all_edges = _edges(ix, nodes, rep_id)
+    total_nodes, total_edges = len(nodes), len(all_edges)
+    left: list[str] = []
+    if max_nodes is not None and len(nodes) > max_nodes:
+        keep, left = _select(nodes, all_edges, max_nodes)
+        shown_nodes = {i: n for i, n in nodes.items() if i in keep}
+        edges = _edges(ix, shown_nodes, rep_id)
+    else:
+        shown_nodes, edges = nodes, all_edges
+    shown = set(shown_nodes)
+    deg = _degrees(shown, edges)
+    ids = sorted(shown, key=lambda i: (VIEW_TYPES.index(nodes[i].type), i))
+    pos = _layout(ids, edges, deg)
+    physics = len(ids) <= PHYSICS_MAX_NODES
+
+    report_ids = sorted((i for i, n in every.items() if n.type == "Report"
+                         and (rep_id is None or i == rep_id)), key=lambda i: (every[i].label, i))
+    report_index = {r: k for k, r in enumerate(report_ids)}
+    type_labels = {t: ix.term_label(GOVKG[t]) for t in VIEW_TYPES}
+
+    net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
+    for i in ids:
+        n = nodes[i]
+        shape, colour = TYPE_STYLE[n.type]
+        zh, en = type_labels[n.type]
+        size = (22.0 if n.type == "Report" else 7.0 if n.type == "Statistic" else 10.0) + 4.0 * math.sqrt(deg[i])
+        net.add_node(
+            i,
+            label=_short(n.label),
+            title=f"{n.label}\n{zh} · {en}\n{deg[i]} 条关系",
+            shape=shape,
+            color={"background": colour, "border": _darker(colour),
+                   "highlight": {"background": colour, "border": "#222222"},
+                   "hover": {"background": colour, "border": "#222222"}},
+            size=round(min(size, 48.0), 1),
+            x=pos[i][0],
+            y=pos[i][1],
+            kind=n.type,
+            reps=sorted(report_index[r] for r in n.reports if r in report_index),
+        )
+    evidence = _evidence(ix)
+    pred_labels: dict[str, list[str]] = {}
+    for k, e in enumerate(edges):
+        if e.pred not in pred_labels:
+            pred_labels[e.pred] = list(ix.term_label(URIRef(e.pred)))
+        zh, en = pred_labels[e.pred]
+        ctx = ix.ctx.get((e.source, e.pred, e.target)) or {
+            rep for rep, *_ in evidence.get((e.source, e.pred, e.target), []) if rep}
+        if not ctx:  # derived edges (statistic, report) and plain graphs: where both ends are
+            ctx = nodes[e.source].reports & nodes[e.target].reports or nodes[e.source].reports
+        net.add_edge(
+            e.source, e.target,
+            id=f"e{k}",
+            label=zh,
+            title=f"{zh} · {en}\n{nodes[e.source].label} → {nodes[e.target].label}",
+            pred=e.pred,
+            reps=sorted(report_index[r] for r in ctx if r in report_index),
+        )
+    sentences = _Sentences(ix)
+    info = _panel_info(ix, nodes, shown, all_edges, evidence, sentences, rep_id)
+    for rel_list in info.values():
+        for r in rel_list["rels"]:
+            if r["p"] not in pred_labels:
+                pred_labels[r["p"]] = list(ix.term_label(URIRef(r["p"])))
+    others = {r["other"] for d in info.values() for r in d["rels"]} | {
+        d.get(k) for d in info.values() for k in ("about", "creator", "locality")}
+    left_set = set(left)
+    left_by_type: dict[str, int] = {}
+    for i in left:
+        left_by_type[nodes[i].type] = left_by_type.get(nodes[i].type, 0) + 1
+    by_type = {t: sum(1 for i in ids if nodes[i].type == t) for t in VIEW_TYPES}
+    by_type = {t: c for t, c in by_type.items() if c}
+    page_title = title or f"知识图谱 · {_report_title(every, ix, report_ids)}"
+    payload = {
+        "title": page_title,
+        "types": [
+            {"key": t, "zh": type_labels[t][0], "en": type_labels[t][1], "shape": TYPE_STYLE[t][0],
+             "color": TYPE_STYLE[t][1], "count": by_type.get(t, 0)}
+            for t in wanted
+        ],
+        "reports": [{"id": r, "label": every[r].label, "year": _text(ix.get(every[r].term, GOVKG.year))}
+                    for r in report_ids],
+        "roles": {k: list(ix.term_label(GOVKG[k])) for k in _ROLES},
+        "preds": pred_labels,
+        "labels": {o: every[o].label for o in sorted(x for x in others if x and x in every)},
+        "typeOf": {o: every[o].type for o in sorted(x for x in others if x and x in every)},
+        "hidden": sorted(x for x in others if x and x in left_set),
+        "nodes": net.nodes,
+        "edges": net.edges,
+        "info": info,
+        "sentences": sentences.table,
+        "physics": physics,
+        "options": _options(physics, len(ids)),
+        "leftOut": {"count": len(left), "total": total_nodes, "byType": left_by_type,
+                    "examples": [nodes[i].label for i in left[:10]]},
+    }
+    vis_js, vis_css = _vis_assets()
+    app_js = (_VIEWER / "viewer.js").read_text(encoding="utf-8")
+    app_css = (_VIEWER / "viewer.css").read_text(encoding="utf-8")
+    data_json = json_for_html(payload)
+    scripts = [_check_inline(vis_js, "script", "vis-network.min.js"), _check_inline(app_js, "script", "viewer.js")]
+    styles = [_check_inline(vis_css, "style", "vis-network.css"), _check_inline(app_css, "style", "viewer.css")]
+    csp = ("default-src 'none'; script-src " + " ".join(_csp_hash(s) for s in scripts)
+           + "; style-src 'unsafe-inline'; img-src data:; font-src data:; connect-src 'none'; "
+           "base-uri 'none'; form-action 'none'")
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_VIEWER)), autoescape=True,
+                             keep_trailing_newline=True)
+    from . import __version__
+
+    html = env.get_template("template.html").render(
+        title=page_title,
+        csp=csp,
+        version=__version__,
+        vis_css=Markup(styles[0]),
+        app_css=Markup(styles[1]),
+        vis_js=Markup(scripts[0]),
+        app_js=Markup(scripts[1]),
+        data_json=Markup(data_json),
+    )
+    stats = ViewStats(
+        nodes=len(ids),
+        edges=len(edges),
+        total_nodes=total_nodes,
+        total_edges=total_edges,
+        left_out=len(left),
+        by_type=by_type,
+        left_out_by_type={t: left_by_type[t] for t in VIEW_TYPES if t in left_by_type},
+        left_out_examples=tuple(nodes[i].label for i in left[:10]),
+        reports=len(report_ids),
+        physics=physics,
+        html_bytes=len(html.encode("utf-8")),
+    )
+    return html, stats
+
+
+def _darker(hex_colour: str, f: float = 0.75) -> str:
+    """The colour darkened by ``f``, for node borders.
+
+    Examples:
+        >>> _darker("#ffffff", 0.5)
+        '#7f7f7f'
+    """
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return "#{:02x}{:02x}{:02x}".format(*(int(c * f) for c in (r, g, b)))
+
+
+def _options(physics: bool, n: int) -> dict[str, Any]:
+    """vis-network options: frozen layout for large graphs, a short stabilisation for small."""
+    big = not physics
+    return {
+        "autoResize": True,
+        "layout": {"improvedLayout": False, "randomSeed": _SEED},
+        "nodes": {
+            "font": {"size": 14, "face": _FONT, "color": "#222222", "strokeWidth": 3, "strokeColor": "#ffffff"},
+            "borderWidth": 1.5,
+            "scaling": {"label": {"drawThreshold": 6}},
+        },
+        "edges": {
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+            "color": {"color": "#b5b5b5", "highlight": "#333333", "hover": "#666666", "inherit": False},
+            "font": {"size": 10, "face": _FONT, "color": "#555555", "strokeWidth": 3,
+                     "strokeColor": "#ffffff", "align": "middle"},
+            "smooth": False if big else {"enabled": True, "type": "continuous", "roundness": 0.3},
+            "width": 1,
+            "selectionWidth": 1.5,
+        },
+        "physics": {"enabled": False} if big else {
+            "enabled": True,
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {"gravitationalConstant": -70, "centralGravity": 0.01,
+                                 "springLength": 110, "springConstant": 0.06, "avoidOverlap": 0.5},
+            "stabilization": {"enabled": True, "iterations": 300, "updateInterval": 50, "fit": True},
+            "minVelocity": 1,
+        },
+        "interaction": {"hover": True, "tooltipDelay": 200, "hideEdgesOnDrag": big,
+                        "hideEdgesOnZoom": big, "multiselect": False, "navigationButtons": False},
+    }
+
+
+def write_view(
+    data: Graph,
+    path: str | Path,
+    *,
+    report: str | None = None,
+    types: Sequence[str] | None = None,
+    max_nodes: int | None = None,
+    title: str | None = None,
+) -> ViewStats:
+    """Render the view (see :func:`render_view`) and write it to ``path`` atomically."""
+    from .pipeline import atomic_write
+
+    html, stats = render_view(data, report=report, types=types, max_nodes=max_nodes, title=title)
+    target = Path(path)
+
+    def write(tmp: Path) -> None:
+        tmp.write_text(html, encoding="utf-8")
+
+    atomic_write(target, write)
+    return stats
