@@ -193,6 +193,15 @@ class Lexicons:
         return tuple(out)
 
 
+def _within(divisions: dict[str, Division], code: str, ancestor: str) -> bool:
+    cur = divisions[code].parent if code in divisions else None
+    while cur:
+        if cur == ancestor:
+            return True
+        cur = divisions[cur].parent if cur in divisions else None
+    return False
+
+
 @cache
 def lexicons() -> Lexicons:
     """Load every lexicon once per process."""
@@ -218,6 +227,15 @@ def lexicons() -> Lexicons:
             if renamed not in full_names:
                 index.setdefault(renamed, []).append(d.code)
     place_index = {k: tuple(sorted(set(v))) for k, v in index.items()}
+    # 荆州 names 荆州市 and its district 荆州区: the one that holds the others is meant
+    for name, codes in place_index.items():
+        if len(codes) > 1:
+            for c in codes:
+                if all(o == c or _within(divisions, o, c) for o in codes):
+                    place_index[name] = (c,)
+                    if divisions[c].level != "county" and name not in ambiguous:
+                        short_ok.add(name)
+                    break
     national: dict[str, str] = {}
     for r in _rows("national_agencies.tsv"):
         national[r["label"]] = r["label"]

@@ -416,10 +416,10 @@ def _places(st: _State, lex: Lexicons) -> None:
         if not st.in_content(m.start()) or st.inside(st.titles, m.start(), m.end()):
             continue
         start = _walk_left(st, lex, m.start(), max_chars=10)
-        if start is None or m.start() - start < 2:
+        if start is None or m.start() - start < 2 or _generic(st, lex, start, m.start()):
             continue
         name = st.text[start : m.end()]
-        if any(w in name for w in ("建设", "打造", "创建")):
+        if any(w in name for w in ("建设", "打造", "创建")) or re.search("[到去来在我你他们]", st.text[start : m.start()]):
             continue
         st.add(Mention(start, m.end(), "", "Place", name, st.sentence_at(start), "govkg_places",
                        hints=(("site", "1"),)))
@@ -503,6 +503,16 @@ def _agencies(st: _State, lex: Lexicons) -> None:
         st.add(Mention(s, e, "", "Agency", name, st.sentence_at(s), "govkg_agencies", hints=hints))
         taken.append((s, e))
 
+    def extend(s: int, e: int) -> bool:
+        """Let a longer unlisted body replace listed ones it starts with (市政府 + 法律顾问团)."""
+        inner = [(a, b) for a, b in taken if a < e and s < b]
+        if not inner or any(a < s or b > e for a, b in inner):
+            return False
+        for a, b in inner:
+            taken.remove((a, b))
+            st.mentions[:] = [m for m in st.mentions if not (m.type == "Agency" and m.start == a and m.end == b)]
+        return True
+
     for m in national.finditer(text):
         s, e = m.start(), m.end()
         if st.in_content(s) and (st.aligned(s, e) or _is_han_boundary(text, e)):
@@ -538,11 +548,13 @@ def _agencies(st: _State, lex: Lexicons) -> None:
         ss, e = m.start(), m.end()
         if not st.in_content(ss) or not free(ss, e) or e not in st.bounds:
             continue
-        for mid_start in range(ss - 2, max(ss - 11, -1), -1):
+        for mid_start in range(ss - 2, max(ss - 13, -1), -1):
             s, place, rel, party = _prefix(st, lex, mid_start)
             if place is None and rel is None:
                 continue
             mid = text[mid_start:ss]
+            if text[mid_start - 1 : mid_start] in _REL_CHARS and _prefix(st, lex, mid_start)[2] and mid[:2] in ("政府", "人民"):
+                pass  # 市政府法律顾问团: the body's own 政府 is part of the name
             stop = _AGENCY_STOP_MID.search(mid)
             if stop and not (stop.group() in ("建设", "工作") and m.group() in ("领导小组", "工作领导小组", "委员会", "办公室")):
                 break
@@ -550,7 +562,9 @@ def _agencies(st: _State, lex: Lexicons) -> None:
                 break
             if any(w in lex.boundary_words for w in _words_in(st, mid_start, ss)):
                 break
-            if not free(s, e) or not _place_prefix_ok(st, lex, place, rel, mid_start - len(rel or "")):
+            if not free(s, e) and not extend(s, e):
+                break
+            if not _place_prefix_ok(st, lex, place, rel, mid_start - len(rel or "")):
                 break
             if st.inside(st.titles, s, e) and not _title_start(st, s):
                 break
@@ -742,7 +756,10 @@ def _quoted_term(st: _State, lex: Lexicons, heads_rx: re.Pattern[str], qs: int, 
     in_title = st.inside(st.titles, qs, qe)
     if _SLOGAN_AFTER.match(after) or before.endswith(_SLOGAN_BEFORE):
         return None
-    if not lex.known_terms.get(_loose(core)) and re.fullmatch(r"重[^、]{1,4}、轻[^、]{1,4}", core) or re.fullmatch(r"[^、,]{1,3}(?:、[^、,]{1,3}){1,}", core) and len(core) <= 8:
+    attitude = re.fullmatch(r"重[^、]{1,4}、轻[^、]{1,4}", core) or (
+        re.fullmatch(r"[^、,]{1,3}(?:、[^、,]{1,3}){1,}", core) and len(core) <= 8
+    )
+    if attitude and not lex.known_terms.get(_loose(core)):
         return None  # 重行政、轻法律 and lists of short words are attitudes, not names
     sent = st.sentence_at(qs)
     # a head word right after the closing quote, with at most a short modifier between
@@ -1048,7 +1065,7 @@ _NUM = re.compile(
 _ABSTRACT_COUNTED = re.compile(
     r"^(?:法定)?(?:程序|方面|原则|体系|环节|意识|自信|维护|确立|作用|理念|责任|务必|基本点|代表|结合|坚持|全面|统筹|转变|服务|优势|能力|关系|问题|目标|任务|重点|要求|步骤|阶段|层次|维度|支撑|保障|机制|抓手)"
 )
-_STAT_STRIP = ("其中", "共计", "累计", "合计", "共", "总计", "全年", "今年", "年内", "已", "均", "达到", "达", "实现", "完成", "为", "占", "有", "约", "近", "超过", "超", "同比", "全市", "全县", "全区", "全镇", "目前", "截至目前", "并", "先后", "分别", "新增", "其", "的", "对", "向", "通过", "依法")
+_STAT_STRIP = ("不少于", "不低于", "不超过", "其中", "共计", "累计", "合计", "共", "总计", "全年", "今年", "年内", "已", "均", "达到", "达", "实现", "完成", "为", "占", "有", "约", "近", "超过", "超", "同比", "全市", "全县", "全区", "全镇", "目前", "截至目前", "并", "先后", "分别", "新增", "其", "的", "对", "向", "通过", "依法")
 
 
 @cache
@@ -1113,6 +1130,8 @@ def _statistics(st: _State, lex: Lexicons) -> None:
             unit = "个百分点"
         elif unit == "%":
             pass
+        if st.sentences and st.sentences[st.sentence_at(s)].role == "plan":
+            continue  # 力争新创建2个: a target, not a result
         measure, ms, me = _measure(st, lex, s, end, unit_raw == "%")
         if not measure:
             continue
@@ -1299,7 +1318,14 @@ def _relations(st: _State, lex: Lexicons) -> None:
                         if a == ISSUER or ms[a].type == "Agency":
                             rel(a, "implements", i, cs, ce)
                 elif m.type == "Law" and role != "problem":
-                    if m.hint("in_title") or m.hint("inner") or _TITLE_AS_MODIFIER.match(st.text[m.end : m.end + 4]):
+                    if m.hint("in_title") or m.hint("inner"):
+                        continue
+                    if _TITLE_AS_MODIFIER.match(st.text[m.end : m.end + 4]):
+                        # 《民法典》宣传活动, 《民法典》学习读本: the law is the topic, not the object
+                        if _PROMOTE_CONTEXT.search(clause_text[m.end - cs :]):
+                            for a in subject:
+                                if a != ISSUER:
+                                    rel(a, "promotes", i, cs, ce)
                         continue
                     made = _MAKE_VERBS.search(re.sub(r"[、和及与]$", "", before.rstrip()))
                     has_issuer = any(r.object == i and r.predicate == "issues" for r in rels)

@@ -65,8 +65,16 @@ _IRI_UNSAFE = re.compile(r"[^A-Za-z0-9\-._~\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uff
 _PCT = re.compile(r"%[0-9A-Fa-f]{2}")
 
 
+def _invisible(c: str) -> bool:
+    """White space, controls and format characters: never left raw in an IRI."""
+    import unicodedata
+
+    return c.isspace() or unicodedata.category(c) in ("Cc", "Cf", "Zs", "Zl", "Zp", "Co", "Cn", "Cs")
+
+
 def _segment(s: str) -> str:
     """Percent-encode what may not stand in an IRI path segment; keep existing %XX escapes."""
+    s = "".join(c if not _invisible(c) else f"%{ord(c):02X}" if ord(c) < 0x80 else "".join(f"%{b:02X}" for b in c.encode("utf-8")) for c in s)
     parts = _PCT.split(s)
     escapes = _PCT.findall(s)
     out = [_IRI_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), p) for p in parts]
