@@ -349,7 +349,8 @@ def _sections(st: _State, lex: Lexicons) -> None:
             r = _role_of(heading)
             for lv in [k for k in role_by_level if k >= level]:
                 del role_by_level[lv]
-            if r and (level == 1 or r != "achievement"):
+            # numbered paragraphs (1. …) are items, not sections: they keep the role they stand in
+            if r and level <= 2 and (level == 1 or r != "achievement"):
                 role_by_level[level] = r
             role = next((role_by_level[k] for k in sorted(role_by_level, reverse=True)), "achievement")
         for s, e in _split_sentences(st.text, ls, le):
@@ -619,7 +620,8 @@ _TITLE_AS_MODIFIER = re.compile(r"^(?:学习)?(?:读本|汇编|解读|释义|宣
 @cache
 def _national_law_regex() -> re.Pattern[str]:
     lex = lexicons()
-    titles = [t for t in lex.national_laws if len(t) >= 4]
+    # short titles are matched only when they end in 法 (监察法, 宪法), the rest from 4 characters
+    titles = [t for t in lex.national_laws if len(t) >= 4 or len(t) >= 2 and t.endswith("法")]
     return re.compile(f"(?:{_NATIONAL_PREFIX})?(?:{trie_pattern(titles)})")
 
 
@@ -641,10 +643,15 @@ def _laws(st: _State, lex: Lexicons) -> None:
         s, e = m.start(), m.end()
         if not st.in_content(s) or st.inside(st.titles, s, e, strict=False):
             continue
-        if not (s in st.bounds or _starts_after_name_break(st.text, s)) or not (e in st.bounds or _is_han_boundary(st.text, e)):
+        if not (s in st.bounds or _starts_after_name_break(st.text, s)):
+            continue
+        # jieba glues 法 to what follows (…强制/法等): accept an end before a function word
+        if not (e in st.bounds or _is_han_boundary(st.text, e) or st.text[e] in "等和及与、的为是中对"):
             continue
         if e < len(st.text) and st.text[e] in "》〉":
             continue
+        if e - s <= 3 and (e < len(st.text) and st.text[e] in "律学治") or st.text[s - 1 : s] in "立执守普依":
+            continue  # 宪法学, 刑法学; 立法, 执法, 守法: not the law
         st.add(Mention(s, e, "", "Law", _law_name(m.group()), st.sentence_at(s), "govkg_laws",
                        hints=(("unmarked", "1"), *_law_hints(m.group(), lex))))
 
@@ -679,6 +686,7 @@ _IMPLEMENT_VERBS = re.compile(
 _RUN_VERBS = re.compile(r"开展|组织|举办|承办|筹划|策划|推进|部署|启动|做好|召开|实施|创建|打造")
 _TAILS = ("清单", "模式", "流程", "品牌", "平台", "体系")
 _COLLECTIVE = re.compile(r"^[一二两三四五六七八九十\d]+(?:项|个|大|张|条)")
+_SHORT_MOD_NEEDS_LEXICON = frozenset(("制度", "机制", "改革", "体制", "工作", "模式", "服务", "建设", "行动", "活动"))
 _BUILD_OK = re.compile(r"示范|创建|阵地|乡村|村|社区|基地|园|项目|工程|平台|试点|窗口|驿站|站点")
 _LIST_SUMMARY = re.compile(r"^等(?:[一二两三四五六七八九十\d]+[项个次场类]|多项|各项|系列|一系列|多种|各类)?")
 
@@ -765,10 +773,17 @@ def _quoted_term(st: _State, lex: Lexicons, heads_rx: re.Pattern[str], qs: int, 
     # a head word right after the closing quote, with at most a short modifier between
     head_type = None
     end = qe
-    hm = re.match(rf"[{_HAN}]{{0,4}}?(?=({heads_rx.pattern}))", after)
-    if hm is not None:
-        mid = hm.group()
-        hmatch = heads_rx.match(after, len(mid))
+    best = None
+    for k in range(0, 5):  # “平安校园”创建活动: take 创建活动, not the shorter 创建
+        if k and not re.match(f"[{_HAN}]", after[k - 1 : k]):
+            break
+        h = heads_rx.match(after, k)
+        if h and (best is None or h.end() > best.end()):
+            best = h
+    hm = re.match(rf"[{_HAN}]{{0,4}}", after[: best.start()]) if best is not None else None
+    if hm is not None and best is not None:
+        mid = after[: best.start()]
+        hmatch = best
         if hmatch and not any(w in mid for w in ("等", "的", "和", "与", "及", "中", "上", "下")) and not _LIST_SUMMARY.match(after):
             head = hmatch.group()
             typ, restricted = lex.heads[head]
@@ -935,6 +950,8 @@ def _walk_left(
             break
         if word in lex.boundary_words:
             break
+        if s < start and word in lex.heads and lex.heads[word][0] == "Policy" and s != pos - len(word):
+            break  # …衔接机制、信用修复机制: a head word ends the name before this one
         if word in ("年", "月", "日") and s > 0 and st.text[s - 1].isdigit():
             break
         if stop_at_places and s in st.owned(pos):
@@ -983,7 +1000,7 @@ def _headed_terms(st: _State, lex: Lexicons, head: str, hs: int, he: int) -> lis
         mod = mod.strip()
         if len(mod) < 2 or _generic(st, lex, ms, ms + len(mod)):
             continue
-        if len(mod) < 3 and not lex.known_terms.get(_loose(mod + head)):
+        if len(mod) < 3 and head in _SHORT_MOD_NEEDS_LEXICON and not lex.known_terms.get(_loose(mod + head)):
             continue
         if restricted and not _restricted_ok(st, lex, head, ms, mod):
             continue
@@ -1060,7 +1077,7 @@ def _list_items(st: _State, lex: Lexicons, deng: int, typ: str) -> list[Mention]
 
 _CN_NUM = "零〇一二两三四五六七八九十百千万亿"
 _NUM = re.compile(
-    rf"(?<![\d.第])(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|[{_CN_NUM}]+)(?P<approx>余|多)?(?P<scale>万|亿|千)?(?P<unit>%|％)?"
+    rf"(?<![\d.第])(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|[{_CN_NUM}]+)(?P<approx>余|多)?(?P<scale>万|亿|千)?(?P<approx2>余|多)?(?P<unit>%|％)?"
 )
 _ABSTRACT_COUNTED = re.compile(
     r"^(?:法定)?(?:程序|方面|原则|体系|环节|意识|自信|维护|确立|作用|理念|责任|务必|基本点|代表|结合|坚持|全面|统筹|转变|服务|优势|能力|关系|问题|目标|任务|重点|要求|步骤|阶段|层次|维度|支撑|保障|机制|抓手)"
@@ -1140,7 +1157,7 @@ def _statistics(st: _State, lex: Lexicons) -> None:
             StatisticMention(
                 start=a, end=b, text="", value=value, unit=unit, measure=measure,
                 sentence=st.sentence_at(s), component="govkg_statistics",
-                raw=st.text[s:end], approximate=bool(m.group("approx")) or st.text[max(0, s - 1) : s] in "约近超",
+                raw=st.text[s:end], approximate=bool(m.group("approx") or m.group("approx2")) or st.text[max(0, s - 1) : s] in "约近超",
             )
         )
 
@@ -1182,8 +1199,17 @@ def _measure(st: _State, lex: Lexicons, s: int, e: int, percent: bool) -> tuple[
         post_words.append((ts, te))
         if len(post_words) >= 3:
             break
-    pre = st.text[cs:s]
     pre_start = cs
+    # 废止13件、修改5件: the second number's measure starts after the first
+    for x in st.statistics:
+        if cs <= x.start and x.end <= s:
+            pre_start = max(pre_start, x.end)
+    marker = re.match(r"\s*(?:\d{1,2}[.、．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]+[是、])\s*", st.text[pre_start:s])
+    if marker:
+        pre_start += marker.end()
+    while pre_start < s and st.text[pre_start] in "、，, ":
+        pre_start += 1
+    pre = st.text[pre_start:s]
     # drop subjects (agency mentions) and bookkeeping words at the front of the clause
     changed = True
     while changed and pre:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .lexicon import fold, lexicons, trie_pattern
+from .lexicon import Division, fold, lexicons, trie_pattern
 from .model import Document, ReportMeta
 
 __all__ = ["SUFFIXES", "MAX_BYTES", "iter_paths", "read_path", "read_bytes", "read_text", "decode"]
@@ -1186,12 +1186,12 @@ def _metadata(folded: str, content: list[tuple[int, int]], hints: dict[str, str]
             if name:
                 issuer = name
                 break
-    locality = _locality(lines, (title, issuer, signature, hints.get("publisher"), hints.get("source")))
+    place = _locality(lines, (title, issuer, signature, hints.get("publisher"), hints.get("source")))
     lex = lexicons()
-    code = None
+    locality, code = place if place else (None, None)
     chain: tuple[str, ...] = ()
     if locality:
-        div = lex.division_by_name(locality)
+        div = lex.divisions.get(code) if code else lex.division_by_name(locality)
         if div:
             code = div.code
             divisions = lex.chain(div.code)
@@ -1248,7 +1248,7 @@ def _issuer_in(text: str) -> str | None:
     return name
 
 
-def _locality(lines: list[str], priority: Iterable[str | None]) -> str | None:
+def _locality(lines: list[str], priority: Iterable[str | None]) -> tuple[str, str] | None:
     """The report's own place: named at the head of its title or issuer, else the place it
     names most.
 
@@ -1261,11 +1261,15 @@ def _locality(lines: list[str], priority: Iterable[str | None]) -> str | None:
         if not text:
             continue
         rest = re.sub(r"^(?:关于)?(?:中共)?", "", text)
-        found: str | None = None
-        while (m := rx.match(rest)) and (div := lex.division_by_name(m.group())):
-            if found is not None and lex.division_by_name(found) not in lex.chain(div.code)[1:]:
+        found: tuple[str, str] | None = None
+        while m := rx.match(rest):
+            # 平顶山市新华区: a name shared by several districts is the one inside the place before it
+            div = _division_within(m.group(), found[1] if found else None)
+            if div is None or found is not None and found[1] not in {d.code for d in lex.chain(div.code)[1:]}:
                 break
-            found, rest = m.group(), rest[m.end() :]
+            if m.group() == div.short and re.match(r"(?:街道|镇|乡)", rest[m.end() :]):
+                break  # 临江街道: a street that shares its name with a county elsewhere
+            found, rest = (m.group(), div.code), rest[m.end() :]
         if found:
             return found
     counts: Counter[str] = Counter()
@@ -1283,4 +1287,16 @@ def _locality(lines: list[str], priority: Iterable[str | None]) -> str | None:
     if not counts:
         return None
     code, _ = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
-    return lex.divisions[code].name
+    return lex.divisions[code].name, code
+
+
+def _division_within(name: str, parent: str | None) -> Division | None:
+    """The division a name denotes: the only one of that name, or the only one inside ``parent``."""
+    lex = lexicons()
+    codes = lex.place_index.get(name, ())
+    if len(codes) == 1:
+        return lex.divisions[codes[0]]
+    if parent is None:
+        return None
+    inside = [c for c in codes if parent in {d.code for d in lex.chain(c)[1:]}]
+    return lex.divisions[inside[0]] if len(inside) == 1 else None

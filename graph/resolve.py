@@ -54,7 +54,10 @@ class _Context:
         self.lex = lex
         meta = document.meta
         self.locality = meta.locality
-        self.division: Division | None = lex.division_by_name(meta.locality) if meta.locality else None
+        self.division: Division | None = (
+            lex.divisions.get(meta.locality_code) if meta.locality_code
+            else lex.division_by_name(meta.locality) if meta.locality else None
+        )
         chain = lex.chain(self.division.code) if self.division else ()
         # the text's own name for its place wins (监利市 where the table may say 监利县)
         self.names: list[tuple[str, Division]] = []
@@ -64,7 +67,7 @@ class _Context:
         # mean the township, which the division table (county level and up) does not list
         self.township: str | None = None
         if meta.issuer:
-            m = re.match(r"^(?:中共)?([\u4e00-\u9fff]{2,8}?(?:街道|镇|乡))", meta.issuer)
+            m = re.match(r"^(?:中共)?([\u4e00-\u9fff]{2,8}?(?:街道|镇|乡))(?:办事处|人民政府|政府|党工委|党委)?$", meta.issuer)
             if m and not lex.division_by_name(m.group(1)):
                 self.township = m.group(1)
 
@@ -387,6 +390,8 @@ def _issuer(document: Document, ctx: _Context, drafts: dict[str, _Draft], lex: L
         n = name[2:] if name.startswith("中共") else name
         if n in lex.national_agencies:
             label = lex.national_agencies[n]
+        elif ctx.township and n.startswith(ctx.township):
+            label = n  # 临江街道办事处: 临江 is the street's name here, not 临江市
         else:
             for k in range(min(12, len(n)), 1, -1):
                 if n[:k] in lex.place_index:
