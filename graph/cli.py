@@ -45,27 +45,43 @@ def fail(err: BaseException) -> NoReturn:
 def build(
     inputs: Annotated[
         list[Path] | None,
-        typer.Argument(help="Report files or folders of reports (.txt). None: the bundled sample report."),
+        typer.Argument(help="Report files or folders of reports (.txt, .html, .docx, .pdf). None: the bundled sample."),
     ] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("output"),
     base_iri: Annotated[str, typer.Option("--base-iri", help="Base IRI for entities and reports.")] = DEFAULT_BASE,
     validate: Annotated[bool, typer.Option("--validate/--no-validate", help="Validate with SHACL.")] = True,
     view: Annotated[bool, typer.Option("--view/--no-view", help="Also write graph.html.")] = True,
+    store: Annotated[
+        bool, typer.Option("--store/--no-store", help="Also load the graph into the SPARQL store OUT/store.")
+    ] = True,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Extract reports in this many processes.")] = 1,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Extract on a Dask cluster: tcp://HOST:PORT, or 'local' for one on this machine."),
+    ] = None,
+    report_errors: Annotated[
+        Path | None, typer.Option("--report-errors", help="Write every skipped file and its reason to this file.")
+    ] = None,
 ) -> None:
-    """Build the knowledge graph of reports into OUT: graph.trig, graph.ttl and graph.html.
+    """Build the knowledge graph of reports into OUT: graph.trig, graph.ttl, graph.html and store/.
 
-    Example: govkg build reports/ --out output
+    A rebuild into the same OUT redoes only the reports that changed and drops those that are gone.
+
+    Example: govkg build reports/ --out output --jobs 2
     """
     from .pipeline import build as run
 
     try:
-        res = run(inputs or None, out, base=base_iri, validate=validate, view=view)
+        res = run(inputs or None, out, base=base_iri, validate=validate, view=view, store=store, jobs=jobs,
+                  scheduler=scheduler, report_errors=report_errors, progress=sys.stderr.isatty())
     except GovkgError as e:
         fail(e)
     except Exception as e:  # noqa: BLE001 - one line, not a traceback, for the user
         fail(e)
     echo = typer.echo
-    echo(f"reports read:   {res.reports}")
+    x = res.extras
+    echo(f"reports:        {res.reports} in the graph ({x.get('added', '0')} added, {x.get('changed', '0')} changed, "
+         f"{x.get('removed', '0')} removed, {x.get('unchanged', '0')} unchanged, {len(res.skipped)} skipped)")
     for s in res.skipped:
         echo(f"  skipped {s.path}: {s.reason}", err=True)
     for dup, first in res.duplicates:
@@ -76,9 +92,13 @@ def build(
     echo(f"statistics:     {res.statistics}")
     echo(f"triples:        {res.triples}")
     echo(f"SHACL:          {res.validation}")
+    if x.get("store"):
+        echo(f"store:          {x['store']}")
     echo(f"time:           {res.seconds:.2f} s")
     for key, path in res.files.items():
         echo(f"{key + ':':15} {path}")
+    if report_errors:
+        echo(f"{'errors:':15} {report_errors}")
     if "html" in res.files:
         echo(f"open the graph view: file://{res.files['html'].resolve()}")
 
@@ -86,7 +106,166 @@ def build(
 # -- graph view command (graph/view.py) ------------------------------------------------------
 
 
+@app.command()
+def view(
+    graph_file: Annotated[
+        Path, typer.Argument(metavar="GRAPH", help="A graph written by `govkg build` (graph.trig or graph.ttl).")
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="HTML file to write; a file named here is replaced. [default: output/graph.html]"),
+    ] = None,
+    report: Annotated[
+        str | None, typer.Option("--report", help="Only this report: its file name, title, IRI or content hash.")
+    ] = None,
+    types: Annotated[
+        str | None,
+        typer.Option("--types", help="Node types to draw, comma-separated: Agency,Law,Policy,Initiative,Place,Statistic,Report."),
+    ] = None,
+    max_nodes: Annotated[
+        int | None, typer.Option("--max-nodes", min=1, help="Keep the N best-connected nodes and say what was left out.")
+    ] = None,
+) -> None:
+    """Draw the offline interactive graph view (one HTML file) from an existing graph.
+
+    Example: govkg view output/graph.trig -o laws.html --types Agency,Law --max-nodes 500
+    """
+    from . import load
+    from .view import write_view
+
+    target = out if out is not None else Path("output") / "graph.html"
+    try:
+        stats = write_view(load(graph_file), target, report=report,
+                           types=types.split(",") if types else None, max_nodes=max_nodes)
+    except GovkgError as e:  # parser messages can span lines; the user gets one
+        fail(GovkgError(" ".join(str(e).split())))
+    except Exception as e:  # noqa: BLE001 - one line, not a traceback, for the user
+        fail(e)
+    typer.echo(f"wrote {target}: {stats.summary()}")
+    if stats.left_out_examples:
+        typer.echo("  left out, e.g.: " + "、".join(stats.left_out_examples[:5]))
+    typer.echo(f"open the graph view: file://{target.resolve()}")
+
+
 # -- SPARQL commands (graph/store.py, graph/query.py, graph/serve.py) --------------------------
+
+
+@app.command()
+def query(
+    sparql: Annotated[str | None, typer.Argument(help="A SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE).")] = None,
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from a .rq file.")] = None,
+    name: Annotated[str | None, typer.Option("--name", "-n", help="Run a named question (see --list).")] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="NAME=VALUE for a named question's parameter.")
+    ] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the named questions and exit.")] = False,
+    store: Annotated[
+        Path | None, typer.Option("--store", help="Store folder to query (default: output/store).")
+    ] = None,
+    graph: Annotated[
+        Path | None, typer.Option("--graph", help="Query a graph file (.trig, .nq, .ttl) instead of a store.")
+    ] = None,
+    format_: Annotated[str, typer.Option("--format", help="table, csv, tsv or json.")] = "table",
+    truncate: Annotated[
+        int, typer.Option("--truncate", help="Cut table cells to this many columns (0: never).")
+    ] = 60,
+) -> None:
+    """Ask the graph a SPARQL question; the default graph is the union of all reports.
+
+    SELECT and ASK print a table (or --format csv/tsv/json), CONSTRUCT and DESCRIBE print Turtle.
+
+    Examples:
+
+      govkg query --list
+
+      govkg query --name cite_law --param law=长江保护法
+
+      govkg query 'PREFIX govkg: <https://w3id.org/govkg/ontology#> SELECT (COUNT(*) AS ?n) WHERE { ?a a govkg:Agency }'
+
+      govkg query --file my.rq --graph output/graph.trig --format csv
+    """
+    from .query import FORMATS, named_queries, named_query, open_source, parse_params, render, run
+
+    try:
+        if list_:
+            for q in named_queries().values():
+                params = " ".join(f"[{p.name}={p.default}]" for p in q.params)
+                typer.echo(f"{q.name} {params}".rstrip())
+                typer.echo(f"    {q.title} / {q.title_zh}")
+            return
+        given = [x for x in (sparql, file, name) if x is not None]
+        if len(given) != 1:
+            raise GovkgError("give exactly one of a SPARQL query, --file Q.rq or --name NAME (--list shows the names)")
+        if format_ not in FORMATS:
+            raise GovkgError(f"unknown --format {format_!r}; use one of {', '.join(FORMATS)}")
+        values = parse_params(param or [])
+        source: str | None = None
+        if name is not None:
+            q = named_query(name)
+            text, source = q.sparql(values), str(q.path)
+        else:
+            if values:
+                raise GovkgError("--param applies to named questions (--name); write values into your own query")
+            if file is not None:
+                if not file.is_file():
+                    raise GovkgError(f"{file}: no such query file; check the path")
+                text, source = file.read_text(encoding="utf-8"), str(file)
+            else:
+                text = sparql or ""
+        db = open_source(store, graph)
+        out = render(run(db, text, source=source), format_, truncate=truncate)
+    except GovkgError as e:
+        fail(e)
+    except Exception as e:  # noqa: BLE001 - one line, not a traceback, for the user
+        fail(e)
+    typer.echo(out.rstrip("\n"))
+
+
+@app.command()
+def serve(
+    store: Annotated[Path, typer.Option("--store", help="Store folder to serve.")] = Path("output/store"),
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on (0: any free port).")] = 7878,
+    timeout: Annotated[float, typer.Option("--timeout", help="Time limit of a query, in seconds.")] = 30.0,
+    max_result_mb: Annotated[
+        float, typer.Option("--max-result-mb", help="Largest result the server sends, in MB.")
+    ] = 64.0,
+    max_request_kb: Annotated[
+        float, typer.Option("--max-request-kb", help="Largest request body accepted, in KB.")
+    ] = 1024.0,
+    writable: Annotated[
+        bool, typer.Option("--writable", help="Allow SPARQL Update and Graph Store writes (off by default).")
+    ] = False,
+) -> None:
+    """Serve the store over HTTP: a SPARQL 1.1 endpoint, a query page and the graph view.
+
+    Oxigraph's own server answers the queries; a thin layer in front keeps it read-only,
+    refuses SERVICE, enforces the time and size limits and serves the query page (/) and the
+    graph view (/view). Stop it with Ctrl-C.
+
+    Example: govkg serve --store output/store --port 7878
+    """
+    from .serve import ServeConfig
+    from .serve import serve as run
+
+    cfg = ServeConfig(
+        store=store,
+        host=host,
+        port=port,
+        timeout=timeout,
+        max_result_bytes=int(max_result_mb * 1024 * 1024),
+        max_request_bytes=int(max_request_kb * 1024),
+        writable=writable,
+    )
+    try:
+        run(cfg, on_ready=lambda url: typer.echo(
+            f"govkg serve: SPARQL endpoint {url}sparql, query page {url}, graph view {url}view "
+            f"({'writable' if writable else 'read-only'}; Ctrl-C to stop)"
+        ))
+    except GovkgError as e:
+        fail(e)
+    except Exception as e:  # noqa: BLE001 - one line, not a traceback, for the user
+        fail(e)
 
 
 def main() -> None:

@@ -1,8 +1,9 @@
 """The build: paths in, validated RDF files out. Orchestrates read -> nlp -> resolve -> rdf.
 
-Everything is written to temporary files first and moved into place only when the whole build
-has succeeded (validation included), so a failed build never leaves half-written output and
-never loses the previous one.
+One report or ten thousand take the same path (see :mod:`graph.corpus` for chunks, the
+manifest and parallel extraction). Output files are written to temporary names and moved into
+place only when all of them are written (and validation has passed), so a failed build never
+leaves half-written output and never loses the previous files.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -28,8 +29,7 @@ __all__ = [
     "extract_document",
     "build",
     "atomic_write",
-    "commit_files",
-    "iter_extractions",
+    "staged_files",
 ]
 
 
@@ -116,29 +116,49 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
         raise
 
 
-def commit_files(out_dir: Path, writers: dict[str, tuple[str, Callable[[Path], None]]]) -> dict[str, Path]:
-    """Write every file to a temporary sibling first, then move them all into place.
+class _Stage:
+    """Files written to temporary names, moved into place together when all are written."""
 
-    If any writer fails, no file in ``out_dir`` has changed.
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.tmps: dict[str, tuple[str, Path]] = {}
+        self.done: dict[str, Path] = {}
+
+    def add(self, key: str, name: str, write: Callable[[Path], None]) -> None:
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.out_dir)
+        os.close(fd)
+        self.tmps[key] = (name, Path(tmp))
+        write(Path(tmp))
+        _publish(tmp)
+
+    def commit(self) -> None:
+        for key, (name, tmp) in self.tmps.items():
+            os.replace(tmp, self.out_dir / name)
+            self.done[key] = self.out_dir / name
+        self.tmps.clear()
+
+    def discard(self) -> None:
+        for _, tmp in self.tmps.values():
+            tmp.unlink(missing_ok=True)
+        self.tmps.clear()
+
+
+@contextmanager
+def staged_files(out_dir: Path, writers: dict[str, tuple[str, Callable[[Path], None]]]) -> Iterator[_Stage]:
+    """Write ``writers``' files to temporary names, run the block, then move them into place.
+
+    If a writer or the block fails, the temporary files are removed and ``out_dir`` keeps the
+    files it had.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tmps: dict[str, Path] = {}
+    stage = _Stage(out_dir)
     try:
         for key, (name, write) in writers.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
-            os.close(fd)
-            tmps[key] = Path(tmp)
-            write(Path(tmp))
-            _publish(tmp)
-    except BaseException:
-        for t in tmps.values():
-            t.unlink(missing_ok=True)
-        raise
-    done: dict[str, Path] = {}
-    for key, (name, _) in writers.items():
-        os.replace(tmps[key], out_dir / name)
-        done[key] = out_dir / name
-    return done
+            stage.add(key, name, write)
+        yield stage
+        stage.commit()
+    finally:
+        stage.discard()
 
 
 def build(
@@ -149,116 +169,191 @@ def build(
     validate: bool = True,
     view: bool = True,
     store: bool = True,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    validate_limit: int = 20,
+    report_errors: str | Path | None = None,
+    progress: bool = False,
     on_progress: Callable[[str], None] | None = None,
 ) -> BuildResult:
-    """Build the knowledge graph of one or more reports into ``out``.
+    """Build the knowledge graph of one report, a folder of them, or a whole corpus into ``out``.
 
     Writes ``graph.trig`` (a named graph per report plus the ontology), ``graph.ttl`` (all in
-    one graph), with ``view`` ``graph.html``, and with ``store`` loads the report graphs into
-    the SPARQL store ``store/`` (see :mod:`graph.store`). Bad reports in a batch are skipped and
-    listed in the result; if none can be read, :class:`GovkgError` is raised and ``out`` is
-    left as it was.
+    one graph), with ``view`` ``graph.html``, and with ``store`` the SPARQL store ``store/``.
+    A rebuild into the same ``out`` re-extracts only the files that changed since the last
+    build, drops the graphs of files that are gone, and keeps the rest (see :mod:`graph.corpus`).
+
+    ``jobs`` worker processes (or a Dask ``scheduler``) do the extraction; the output is the same
+    whatever their number. SHACL validation checks every changed report when there are at most
+    ``validate_limit`` of them, else an evenly spread sample of that many, and a violation fails
+    the build before anything in ``out`` changes. Bad reports are skipped and listed (and written
+    to ``report_errors`` if given); if no report at all can be built, :class:`GovkgError` is
+    raised and ``out`` is left as it was.
     """
-    from .read import iter_paths, read_path
-    from .rdf import bind_prefixes, to_dataset
+    from . import corpus as corpus
+    from .read import iter_paths
 
     t0 = time.perf_counter()
     if not base.endswith(("/", "#")):
         raise GovkgError(f"--base-iri must end with '/' or '#': {base}")
+    if jobs < 1:
+        raise GovkgError(f"--jobs must be 1 or more, not {jobs}")
     paths = list(iter_paths(inputs or [sample_path()]))
     if not paths:
-        raise InputError("no report files (.txt) found; give report files or folders that hold them",
-                         path=", ".join(str(i) for i in inputs or []))
-    extractions: list[Extraction] = []
+        from .read import SUFFIXES
+
+        raise InputError(
+            f"no report files ({', '.join(SUFFIXES)}) found; give report files or folders that hold them",
+            path=", ".join(str(i) for i in inputs or []),
+        )
+    out_dir = Path(out)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise GovkgError(f"{out_dir}: --out must be a folder, and this is a file")
+    manifest = corpus.Manifest.load(out_dir, base)
+    cache = out_dir / "cache"
+
+    # 1. which files changed since the last build (size and time first, then the bytes' hash)
+    current: dict[str, Path] = {}
+    todo: list[str] = []
+    kept: dict[str, corpus.ManifestEntry] = {}
+    for p in paths:
+        key = str(p.resolve())
+        current[key] = p
+        entry = manifest.files.get(key)
+        if entry is not None and (cache / entry.chunk).is_file():
+            size, mtime = corpus.stat_key(p)
+            if (size, mtime) == (entry.size, entry.mtime_ns) or corpus.raw_digest(p) == entry.raw_sha256:
+                entry.size, entry.mtime_ns = size, mtime
+                kept[key] = entry
+                continue
+        todo.append(key)
+    removed = sorted(k for k in manifest.files if k not in current)
+    changed = [k for k in todo if k in manifest.files]
+
+    # 2. extract what changed: chunks go to the cache as they come, the sample is validated
     skipped: list[Skipped] = []
     duplicates: list[tuple[str, str]] = []
-    by_hash: dict[str, str] = {}
-    for p in paths:
+    fresh: dict[str, corpus.ManifestEntry] = {}
+    by_hash = {e.content_hash: k for k, e in kept.items()}
+    sample = set(todo if len(todo) <= validate_limit else todo[:: max(1, len(todo) // validate_limit)][:validate_limit])
+    checked: list[bytes] = []
+    results = corpus.map_chunks([str(current[k]) for k in todo], base, jobs=jobs, scheduler=scheduler)
+    interactive = progress and len(todo) > 1
+    for res in corpus.progress_iter(results, len(todo), "extracting", interactive):
         if on_progress:
-            on_progress(str(p))
-        try:
-            doc = read_path(p)
-            if doc.content_hash in by_hash:
-                duplicates.append((str(p), by_hash[doc.content_hash]))
-                continue
-            ex = extract_document(doc)
-        except GovkgError as e:
-            skipped.append(Skipped(str(p), e.reason))
+            on_progress(res.path)
+        if isinstance(res, corpus.Failure):
+            skipped.append(Skipped(res.path, res.reason))
             continue
-        by_hash[doc.content_hash] = str(p)
-        extractions.append(ex)
-    if not extractions:
+        key = str(Path(res.path).resolve())
+        name = res.graph.rsplit("/", 1)[-1] + ".ttl"
+        if not (cache / name).is_file():
+            atomic_write(cache / name, lambda tmp, b=res.turtle: tmp.write_bytes(b))
+        if res.content_hash in by_hash and by_hash[res.content_hash] != key:
+            duplicates.append((res.path, str(current.get(by_hash[res.content_hash], by_hash[res.content_hash]))))
+        else:
+            by_hash[res.content_hash] = key
+        size, mtime = corpus.stat_key(current[key])
+        fresh[key] = corpus.ManifestEntry(
+            size=size, mtime_ns=mtime, raw_sha256=corpus.raw_digest(current[key]), content_hash=res.content_hash,
+            graph=res.graph, chunk=name, triples=res.triples, counts=res.counts, title=res.title, year=res.year,
+        )
+        if validate and key in sample:
+            checked.append(res.turtle)
+    entries = {**kept, **fresh}
+    if not entries:
         reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped)
         raise GovkgError(f"no report could be built ({reasons})")
+    skipped.sort(key=lambda s: s.path)
+    duplicates.sort()
+    if report_errors:
+        _write_errors(Path(report_errors), skipped)
 
-    ds = to_dataset(extractions, base)
     validation, conforms = "not run (--no-validate)", True
     if validate:
-        from .validate import validate as shacl
+        validation, conforms = _validate_chunks(checked, len(fresh))
 
-        res = shacl(ds)
-        validation, conforms = res.summary(), res.conforms
-
-    out_dir = Path(out)
+    # 3. the files, assembled from the chunks of every report the build now holds, written to
+    #    temporary names; then the store; then the files move into place
+    new_manifest = corpus.Manifest(base=base, files=entries)
+    live = {e.graph for e in entries.values()}
+    gone = sorted({e.graph for e in manifest.files.values()} - live)
 
     def trig(tmp: Path) -> None:
-        ds.serialize(destination=str(tmp), format="trig")
+        with tmp.open("wb") as fh:
+            corpus.write_trig(fh, corpus.chunk_files(out_dir, new_manifest), corpus.ontology_chunk("trig"))
 
     def ttl(tmp: Path) -> None:
-        from rdflib import Graph
+        with tmp.open("wb") as fh:
+            corpus.write_turtle(fh, corpus.chunk_files(out_dir, new_manifest), corpus.ontology_chunk("turtle"))
 
-        g = Graph()
-        bind_prefixes(g)
-        for s, p, o, _ in ds.quads((None, None, None, None)):
-            g.add((s, p, o))
-        g.serialize(destination=str(tmp), format="turtle")
+    def html(tmp: Path) -> None:
+        from .view import write_view
 
-    writers: dict[str, tuple[str, Callable[[Path], None]]] = {
-        "trig": ("graph.trig", trig),
-        "ttl": ("graph.ttl", ttl),
-    }
-    if view:
-        try:
-            from .view import write_view
-        except ImportError:  # the view module arrives with the graph-view feature
-            pass
-        else:
-            writers["html"] = ("graph.html", lambda tmp: write_view(ds, tmp))
-    written = commit_files(out_dir, writers)
-    if store:
-        from .store import write_store
+        write_view(corpus.view_dataset(out_dir, new_manifest, store), tmp)
 
-        written["store"] = write_store(ds, out_dir / "store").path
+    writers: dict[str, tuple[str, Callable[[Path], None]]] = {"trig": ("graph.trig", trig), "ttl": ("graph.ttl", ttl)}
+    # a large corpus' view is drawn from the store, so it waits for the store to be written
+    view_from_store = view and store and len(live) > corpus.VIEW_ALL_REPORTS
+    if view and not view_from_store:
+        writers["html"] = ("graph.html", html)
+    written: dict[str, Path] = {}
+    store_note = ""
+    with staged_files(out_dir, writers) as stage:
+        if store:
+            store_note = corpus.update_store(out_dir / "store", cache, {e.graph: e.chunk for e in fresh.values()}, gone)
+            written["store"] = out_dir / "store"
+        if view_from_store:
+            stage.add("html", "graph.html", html)
+    written.update(stage.done)
 
-    counts: Counter[str] = Counter()
-    relations = statistics = 0
-    for ex in extractions:
-        for e in ex.entities:
-            counts[e.type] += 1
-        relations += len({(r.subject, r.predicate, r.object) for r in ex.relations})
-        statistics += len(ex.statistics)
+    # 5. the manifest last: a build killed before this point is redone by the next one
+    atomic_write(out_dir / corpus.Manifest.FILE, lambda tmp: tmp.write_text(new_manifest.dumps(), encoding="utf-8"))
+    for e in manifest.files.values():
+        if e.graph not in live:
+            (cache / e.chunk).unlink(missing_ok=True)
+
+    counts = corpus.entity_counts(out_dir / "store" if store else None, new_manifest)
     return BuildResult(
         out_dir=out_dir,
         files=written,
-        reports=len(extractions),
-        entity_counts=dict(counts),
-        relations=relations,
-        statistics=statistics,
-        triples=sum(1 for _ in ds.quads((None, None, None, None))),
+        reports=len(live),
+        entity_counts={k: v for k, v in counts.items() if k not in ("relations", "statistics")},
+        relations=counts.get("relations", 0),
+        statistics=counts.get("statistics", 0),
+        triples=sum(e.triples for e in {e.graph: e for e in entries.values()}.values()),
         validation=validation,
         conforms=conforms,
         seconds=time.perf_counter() - t0,
         skipped=tuple(skipped),
         duplicates=tuple(duplicates),
+        extras={
+            "added": str(len([k for k in fresh if k not in manifest.files])),
+            "changed": str(len([k for k in changed if k in fresh])),
+            "removed": str(len(removed)),
+            "unchanged": str(len(kept)),
+            "store": store_note,
+        },
     )
 
 
-def iter_extractions(paths: Iterable[Path]) -> Iterable[Extraction | Skipped]:
-    """Extract reports one at a time, yielding a :class:`Skipped` for each bad one."""
-    from .read import read_path
+def _write_errors(path: Path, skipped: Sequence[Skipped]) -> None:
+    """The files a build skipped, one per line: path, a tab, the reason."""
+    text = "".join(f"{s.path}\t{s.reason}\n" for s in skipped)
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
-    for p in paths:
-        try:
-            yield extract_document(read_path(p))
-        except GovkgError as e:
-            yield Skipped(str(p), e.reason)
+
+def _validate_chunks(chunks: Sequence[bytes], changed: int) -> tuple[str, bool]:
+    """pyshacl on the union of some changed reports' graphs; raises on a violation."""
+    from rdflib import Graph
+
+    from .validate import validate as shacl
+
+    if not chunks:
+        return ("nothing changed, nothing to validate" if not changed else "no report to validate"), True
+    g = Graph()
+    for c in chunks:
+        g.parse(data=c, format="turtle")
+    res = shacl(g)
+    scope = "every changed report" if len(chunks) == changed else f"a sample of {len(chunks)} of {changed} changed reports"
+    return f"{res.summary()}; {scope}", res.conforms

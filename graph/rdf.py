@@ -31,6 +31,7 @@ __all__ = [
     "ROLE",
     "PREDICATE",
     "TYPE",
+    "OxToRdflib",
 ]
 
 Triple = tuple[URIRef | BNode, URIRef, URIRef | BNode | Literal]
@@ -173,58 +174,58 @@ def _report_terms(ex: Extraction, base: str, t: _Terms) -> Iterator[tuple[object
     rep_s = str(report_iri(ex, base))
     rep = t.iri(rep_s)
     keyiri = {e.key: t.iri(str(iri_for_key(e.key, base))) for e in ex.entities}
-    I = t.iri  # noqa: E741 - a short name for the many predicate terms below
-    a, label, zh = I(str(RDF.type)), I(str(RDFS.label)), t.zh
-    g_report, g_sentence, g_extracted = I(GOVKG.report), I(GOVKG.sentence), I(GOVKG.extractedBy)
-    begin, endi = I(str(NIF.beginIndex)), I(str(NIF.endIndex))
+    iri = t.iri
+    a, label, zh = iri(str(RDF.type)), iri(str(RDFS.label)), t.zh
+    g_report, g_sentence, g_extracted = iri(GOVKG.report), iri(GOVKG.sentence), iri(GOVKG.extractedBy)
+    begin, endi = iri(str(NIF.beginIndex)), iri(str(NIF.endIndex))
 
     # -- the report
-    yield rep, a, I(GOVKG.Report)
+    yield rep, a, iri(GOVKG.Report)
     if meta.title:
-        yield rep, I(str(DCTERMS.title)), zh(meta.title)
+        yield rep, iri(str(DCTERMS.title)), zh(meta.title)
         yield rep, label, zh(meta.title)
     if ex.issuer:
-        yield rep, I(str(DCTERMS.creator)), keyiri[ex.issuer]
+        yield rep, iri(str(DCTERMS.creator)), keyiri[ex.issuer]
     if ex.locality:
-        yield rep, I(GOVKG.locality), keyiri[ex.locality]
+        yield rep, iri(GOVKG.locality), keyiri[ex.locality]
     if meta.year:
-        yield rep, I(GOVKG.year), t.typed(str(meta.year), XSD.gYear)
+        yield rep, iri(GOVKG.year), t.typed(str(meta.year), XSD.gYear)
     if meta.report_date:
-        yield rep, I(str(DCTERMS.date)), t.typed(meta.report_date, XSD.date)
+        yield rep, iri(str(DCTERMS.date)), t.typed(meta.report_date, XSD.date)
     if meta.published:
-        yield rep, I(str(DCTERMS.issued)), t.typed(meta.published, XSD.date)
+        yield rep, iri(str(DCTERMS.issued)), t.typed(meta.published, XSD.date)
     if meta.source:
-        yield rep, I(str(DCTERMS.source)), zh(meta.source)
-    yield rep, I(GOVKG.contentHash), t.plain(doc.content_hash)
-    yield rep, I(GOVKG.sourceFile), t.plain(doc.name)
-    yield rep, I(GOVKG.encoding), t.plain(doc.encoding)
-    yield rep, I(str(DCTERMS.format)), t.plain(doc.format)
+        yield rep, iri(str(DCTERMS.source)), zh(meta.source)
+    yield rep, iri(GOVKG.contentHash), t.plain(doc.content_hash)
+    yield rep, iri(GOVKG.sourceFile), t.plain(doc.name)
+    yield rep, iri(GOVKG.encoding), t.plain(doc.encoding)
+    yield rep, iri(str(DCTERMS.format)), t.plain(doc.format)
 
     # -- sentences (those that carry something, and the headings)
-    sent_iri = [I(f"{rep_s}/s{s.index}") for s in ex.sentences]
+    sent_iri = [iri(f"{rep_s}/s{s.index}") for s in ex.sentences]
     used = {m.sentence for m in ex.mentions} | {r.sentence for r in ex.relations if r.sentence is not None}
     used |= {x.sentence for x in ex.statistics}
-    role_p, index_p, string_p = I(GOVKG.role), I(GOVKG.sentenceIndex), I(str(NIF.isString))
+    role_p, index_p, string_p = iri(GOVKG.role), iri(GOVKG.sentenceIndex), iri(str(NIF.isString))
     for s in ex.sentences:
         if s.index not in used and not s.heading:
             continue
         n = sent_iri[s.index]
-        yield n, a, I(GOVKG.Sentence)
+        yield n, a, iri(GOVKG.Sentence)
         yield n, string_p, zh(s.text)
         yield n, begin, t.integer(s.start)
         yield n, endi, t.integer(s.end)
         yield n, index_p, t.integer(s.index)
-        yield n, role_p, I(ROLE[s.role])
+        yield n, role_p, iri(ROLE[s.role])
         yield n, g_report, rep
         if s.heading:
-            yield n, I(GOVKG.heading), t.true()
+            yield n, iri(GOVKG.heading), t.true()
 
     # -- entities and their mentions
-    alt, mentioned, mention_p, anchor = I(str(SKOS.altLabel)), I(GOVKG.mentionedIn), I(GOVKG.mention), I(str(NIF.anchorOf))
-    mention_cls = I(GOVKG.Mention)
+    alt, mentioned, mention_p, anchor = iri(str(SKOS.altLabel)), iri(GOVKG.mentionedIn), iri(GOVKG.mention), iri(str(NIF.anchorOf))
+    mention_cls = iri(GOVKG.Mention)
     for e in ex.entities:
         n = keyiri[e.key]
-        yield n, a, I(TYPE[e.type])
+        yield n, a, iri(TYPE[e.type])
         yield n, label, zh(e.label)
         for al in e.aliases:
             yield n, alt, zh(al)
@@ -232,10 +233,10 @@ def _report_terms(ex: Extraction, base: str, t: _Terms) -> Iterator[tuple[object
         for k, v in e.attrs:
             if k in _ATTR:
                 pred, dt = _ATTR[k]
-                yield n, I(str(pred)), t.typed(v, dt) if dt else t.plain(v)
+                yield n, iri(str(pred)), t.typed(v, dt) if dt else t.plain(v)
         for i in e.mentions:
             m = ex.mentions[i]
-            mn = I(f"{rep_s}/m{m.start}-{m.end}-{m.type[0].lower()}")
+            mn = iri(f"{rep_s}/m{m.start}-{m.end}-{m.type[0].lower()}")
             yield n, mention_p, mn
             yield mn, a, mention_cls
             yield mn, anchor, zh(m.text)
@@ -246,12 +247,12 @@ def _report_terms(ex: Extraction, base: str, t: _Terms) -> Iterator[tuple[object
             yield mn, g_extracted, t.plain(m.component)
 
     # -- relations: the direct triple, and its evidence beside it
-    assertion = I(GOVKG.RelationAssertion)
-    subj, pred_p, obj = I(str(RDF.subject)), I(str(RDF.predicate)), I(str(RDF.object))
+    assertion = iri(GOVKG.RelationAssertion)
+    subj, pred_p, obj = iri(str(RDF.subject)), iri(str(RDF.predicate)), iri(str(RDF.object))
     for k, r in enumerate(ex.relations):
-        s, o, p = keyiri[r.subject], keyiri[r.object], I(str(PREDICATE[r.predicate]))
+        s, o, p = keyiri[r.subject], keyiri[r.object], iri(str(PREDICATE[r.predicate]))
         yield s, p, o
-        an = I(f"{rep_s}/r{k}")
+        an = iri(f"{rep_s}/r{k}")
         yield an, a, assertion
         yield an, subj, s
         yield an, pred_p, p
@@ -265,16 +266,16 @@ def _report_terms(ex: Extraction, base: str, t: _Terms) -> Iterator[tuple[object
             yield an, endi, t.integer(r.end)
 
     # -- statistics, as observations of a per-report data set
-    ds = I(f"{rep_s}/statistics")
+    ds = iri(f"{rep_s}/statistics")
     if ex.statistics:
-        yield ds, a, I(str(QB.DataSet))
-        yield ds, I(str(QB.structure)), I(GOVKG.StatisticStructure)
+        yield ds, a, iri(str(QB.DataSet))
+        yield ds, iri(str(QB.structure)), iri(GOVKG.StatisticStructure)
         yield ds, g_report, rep
         yield ds, label, zh(f"{meta.title or doc.name} 统计数据")
-    stat_cls, dataset_p = I(GOVKG.Statistic), I(str(QB.dataSet))
-    value_p, unit_p, measure_p, surface_p = I(GOVKG.value), I(GOVKG.unit), I(GOVKG.measure), I(GOVKG.surface)
+    stat_cls, dataset_p = iri(GOVKG.Statistic), iri(str(QB.dataSet))
+    value_p, unit_p, measure_p, surface_p = iri(GOVKG.value), iri(GOVKG.unit), iri(GOVKG.measure), iri(GOVKG.surface)
     for x in ex.statistics:
-        n = I(f"{rep_s}/stat{x.index}")
+        n = iri(f"{rep_s}/stat{x.index}")
         yield n, a, stat_cls
         yield n, label, zh(_label(x.value, x.unit, x.measure))
         yield n, dataset_p, ds
@@ -283,15 +284,15 @@ def _report_terms(ex: Extraction, base: str, t: _Terms) -> Iterator[tuple[object
         yield n, measure_p, zh(x.measure)
         yield n, surface_p, zh(x.text)
         if x.year:
-            yield n, I(GOVKG.year), t.typed(str(x.year), XSD.gYear)
+            yield n, iri(GOVKG.year), t.typed(str(x.year), XSD.gYear)
         if x.about:
-            yield n, I(GOVKG.about), keyiri[x.about]
+            yield n, iri(GOVKG.about), keyiri[x.about]
         if x.approximate:
-            yield n, I(GOVKG.approximate), t.true()
+            yield n, iri(GOVKG.approximate), t.true()
         yield n, g_report, rep
         yield n, g_sentence, sent_iri[x.sentence]
         yield n, g_extracted, t.plain(x.component)
-        an = I(f"{rep_s}/stat{x.index}/anchor")
+        an = iri(f"{rep_s}/stat{x.index}/anchor")
         yield n, mention_p, an
         yield an, a, mention_cls
         yield an, anchor, zh(x.text)
@@ -335,3 +336,31 @@ def to_dataset(
         for t in report_triples(ex, base):
             g.add(t)
     return ds
+
+
+class OxToRdflib:
+    """pyoxigraph terms -> rdflib terms (plain strings stay plain literals)."""
+
+    _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+    def __init__(self) -> None:
+        self._iris: dict[str, URIRef] = {}
+
+    def term(self, t: object) -> object:
+        import pyoxigraph as ox
+
+        if isinstance(t, ox.NamedNode):
+            u = self._iris.get(t.value)
+            if u is None:
+                u = self._iris[t.value] = URIRef(t.value)
+            return u
+        if isinstance(t, ox.Literal):
+            if t.language:
+                return Literal(t.value, lang=t.language)
+            if t.datatype.value == self._XSD_STRING:
+                return Literal(t.value)
+            return Literal(t.value, datatype=URIRef(t.datatype.value))
+        return BNode(t.value)
+
+    def triple(self, t: object) -> tuple[object, object, object]:
+        return self.term(t.subject), self.term(t.predicate), self.term(t.object)

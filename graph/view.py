@@ -27,7 +27,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from .errors import GovkgError
@@ -927,3 +927,64 @@ def write_view(
 
     atomic_write(target, write)
     return stats
+
+
+#: How many entities the view of a large corpus shows, and how much provenance each brings.
+CORPUS_VIEW_NODES = 1500
+_CORPUS_REPORTS_PER_ENTITY = 8
+_CORPUS_MENTIONS_PER_ENTITY = 6
+
+
+def dataset_from_store(store_dir: str | Path, *, max_nodes: int = CORPUS_VIEW_NODES) -> Dataset:
+    """The part of a large store worth drawing, as an rdflib Dataset for :func:`render_view`.
+
+    A corpus of thousands of reports names hundreds of thousands of things; no page can show
+    them all. This takes the ``max_nodes`` entities named in the most reports, everything the
+    store says about them and the relations among them, and for each a few reports and source
+    sentences (so the side panel still shows where each came from). Statistics are left out.
+    The selection is made with SPARQL on the store, so memory stays small.
+    """
+    from . import store as storage
+    from .rdf import OxToRdflib, bind_prefixes
+
+    db = storage.open_store(store_dir, read_only=True)
+    g = "https://w3id.org/govkg/ontology#"
+    types = " ".join(f"<{g}{t}>" for t in _ENTITY_TYPES)
+    try:
+        top = [row["e"] for row in db.query(  # type: ignore[union-attr]
+            f"SELECT ?e (COUNT(DISTINCT ?r) AS ?n) WHERE {{ VALUES ?t {{ {types} }} ?e a ?t ; <{g}mentionedIn> ?r }} "
+            f"GROUP BY ?e ORDER BY DESC(?n) STR(?e) LIMIT {int(max_nodes)}")]
+        ds = Dataset()
+        bind_prefixes(ds)
+        onto = ds.graph(ONTOLOGY_IRI)
+        view = ds.graph(URIRef("urn:govkg:corpus-view"))
+        if not top:
+            return ds
+        values = " ".join(str(e) for e in top)
+        conv = OxToRdflib()
+        for t in db.query(f"""CONSTRUCT {{ ?e ?p ?o }} WHERE {{ VALUES ?e {{ {values} }} ?e ?p ?o
+                FILTER (?p NOT IN (<{g}mention>, <{g}mentionedIn>)) }}"""):  # type: ignore[union-attr]
+            view.add(conv.triple(t))
+        # a few reports and sentences per entity
+        reports: set[str] = set()
+        for e in top:
+            rows = list(db.query(f"SELECT DISTINCT ?r WHERE {{ {e} <{g}mentionedIn> ?r }} ORDER BY DESC(STR(?r)) "  # type: ignore[union-attr]
+                                 f"LIMIT {_CORPUS_REPORTS_PER_ENTITY}"))
+            for row in rows:
+                view.add((conv.term(e), GOVKG.mentionedIn, conv.term(row["r"])))
+                reports.add(str(row["r"]))
+            for t in db.query(f"""CONSTRUCT {{ {e} <{g}mention> ?m . ?m ?mp ?mo . ?s ?sp ?so }} WHERE {{
+                    {{ SELECT ?m WHERE {{ {e} <{g}mention> ?m }} ORDER BY ?m LIMIT {_CORPUS_MENTIONS_PER_ENTITY} }}
+                    ?m ?mp ?mo . ?m <{g}sentence> ?s . ?s ?sp ?so }}"""):  # type: ignore[union-attr]
+                view.add(conv.triple(t))
+        rep_values = " ".join(f"<{r}>" for r in sorted(reports))
+        if rep_values:
+            for t in db.query(f"""CONSTRUCT {{ ?r ?p ?o }} WHERE {{ VALUES ?r {{ {rep_values} }} ?r ?p ?o
+                    FILTER (?p IN (<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>, <http://purl.org/dc/terms/title>,
+                                   <http://www.w3.org/2000/01/rdf-schema#label>, <{g}year>, <{g}sourceFile>)) }}"""):  # type: ignore[union-attr]
+                view.add(conv.triple(t))
+        for t in db.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_IRI}> {{ ?s ?p ?o }} }}"):  # type: ignore[union-attr]
+            onto.add(conv.triple(t))
+        return ds
+    finally:
+        del db

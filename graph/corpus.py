@@ -1,0 +1,504 @@
+"""Corpus builds: many reports, incrementally, in parallel processes or on a Dask cluster.
+
+A corpus build never holds more than one report's spaCy Doc or triples at a time. Each report
+becomes a *chunk*: its named graph serialised as Turtle (prefixes first, no blank nodes), kept in
+``OUT/cache/``. Everything else is assembled from chunks:
+
+- ``graph.trig`` is every chunk wrapped in ``<report IRI> { … }``, plus the ontology's graph;
+- ``graph.ttl`` is every chunk one after another (Turtle allows repeated prefix lines);
+- the Oxigraph store gets each changed chunk as its report's named graph, one transaction each.
+
+``OUT/manifest.json`` remembers, for every input file, its size, modification time and raw
+hash, the hash of its content and its chunk. A rebuild re-extracts only files whose raw bytes
+changed, drops the graphs of files that are gone and leaves the rest alone; files are written
+to temporary names and renamed, and the manifest is written last, so a build killed at any
+moment leaves the previous output readable and the next build picks up where it stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .errors import GovkgError
+from .vocab import DEFAULT_BASE
+
+__all__ = [
+    "Chunk",
+    "Failure",
+    "ManifestEntry",
+    "Manifest",
+    "PREFIXES",
+    "extract_chunk",
+    "chunk_of",
+    "raw_digest",
+    "map_chunks",
+]
+
+#: Prefixes of every chunk, so that chunks are small and readable.
+PREFIXES: dict[str, str] = {
+    "govkg": "https://w3id.org/govkg/ontology#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "org": "http://www.w3.org/ns/org#",
+    "eli": "http://data.europa.eu/eli/ontology#",
+    "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
+    "qb": "http://purl.org/linked-data/cube#",
+}
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One report, extracted and serialised: what a worker sends back."""
+
+    path: str
+    content_hash: str
+    graph: str  # the report's IRI, also its named graph
+    turtle: bytes  # the named graph's triples as Turtle, prefixes first
+    triples: int
+    counts: dict[str, int]  # entities per type, plus "relations" and "statistics"
+    title: str = ""
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A file that could not be built, and why (one line)."""
+
+    path: str
+    reason: str
+
+
+@dataclass
+class ManifestEntry:
+    """What the last build knew of one input file."""
+
+    size: int
+    mtime_ns: int
+    raw_sha256: str
+    content_hash: str
+    graph: str
+    chunk: str  # file name under OUT/cache/
+    triples: int
+    counts: dict[str, int] = field(default_factory=dict)
+    title: str = ""
+    year: int | None = None
+
+
+@dataclass
+class Manifest:
+    """The input files of the last build and their chunks; written last, atomically."""
+
+    base: str = DEFAULT_BASE
+    files: dict[str, ManifestEntry] = field(default_factory=dict)
+
+    FILE = "manifest.json"
+    VERSION = 1
+
+    @classmethod
+    def load(cls, out_dir: Path, base: str) -> Manifest:
+        """The manifest in ``out_dir``; an empty one if there is none, it is unreadable, or it
+        was written for another base IRI (then everything is rebuilt)."""
+        p = out_dir / cls.FILE
+        try:
+            data = json.loads(p.read_text(encoding="utf-8"))
+            if data.get("version") != cls.VERSION or data.get("base") != base:
+                return cls(base=base)
+            files = {k: ManifestEntry(**v) for k, v in data["files"].items()}
+        except (OSError, ValueError, KeyError, TypeError):
+            return cls(base=base)
+        return cls(base=base, files=files)
+
+    def dumps(self) -> str:
+        return json.dumps(
+            {"version": self.VERSION, "base": self.base, "files": {k: asdict(v) for k, v in sorted(self.files.items())}},
+            ensure_ascii=False,
+            indent=1,
+        )
+
+
+def raw_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes: the cheap test of whether a file changed since last time."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def chunk_of(ex: object, base: str = DEFAULT_BASE, path: str = "") -> Chunk:
+    """Serialise one extraction as a chunk (its named graph in Turtle)."""
+    import pyoxigraph as ox
+
+    from .model import Extraction
+    from .rdf import report_iri, report_quads
+
+    assert isinstance(ex, Extraction)
+    quads = report_quads(ex, base)
+    triples = [q.triple for q in quads]
+    turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    # Oxigraph writes the prefix lines in hash order; sort them so output is byte-stable
+    prefixes, rest = _split_prefixes(turtle)
+    body = b"\n".join(sorted(prefixes.strip().split(b"\n"))) + b"\n" + rest
+    counts: dict[str, int] = {}
+    for e in ex.entities:
+        counts[e.type] = counts.get(e.type, 0) + 1
+    counts["relations"] = len({(r.subject, r.predicate, r.object) for r in ex.relations})
+    counts["statistics"] = len(ex.statistics)
+    return Chunk(
+        path=path or ex.document.path,
+        content_hash=ex.document.content_hash,
+        graph=str(report_iri(ex, base)),
+        turtle=body,
+        triples=len(triples),
+        counts=counts,
+        title=ex.document.meta.title or "",
+        year=ex.document.meta.year,
+    )
+
+
+def extract_chunk(path: str, base: str = DEFAULT_BASE) -> Chunk | Failure:
+    """Read, extract and serialise one report file; a bad file gives a :class:`Failure`.
+
+    This is the unit of work sent to worker processes and Dask workers: it takes and returns
+    plain picklable data.
+    """
+    from .pipeline import extract_document
+    from .read import read_path
+
+    try:
+        return chunk_of(extract_document(read_path(path)), base, path)
+    except GovkgError as e:
+        return Failure(path, e.reason)
+    except Exception as e:  # noqa: BLE001 - a bug on one report must not stop a corpus build
+        return Failure(path, f"internal error while extracting ({type(e).__name__}: {e}); please report it")
+
+
+def _extract_batch(paths: Sequence[str], base: str) -> list[Chunk | Failure]:
+    return [extract_chunk(p, base) for p in paths]
+
+
+def _init_worker() -> None:
+    """Load the spaCy pipeline once per worker process."""
+    from .nlp import get_nlp
+
+    get_nlp()
+
+
+def map_chunks(
+    paths: Sequence[str],
+    base: str = DEFAULT_BASE,
+    *,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    batch: int = 8,
+) -> Iterator[Chunk | Failure]:
+    """Extract reports, yielding results as they come (in input order for ``jobs``; in
+    completion order on Dask — callers sort by graph IRI, so output does not depend on it).
+
+    ``jobs`` > 1 uses that many worker processes; ``scheduler`` (``tcp://host:port``, or
+    ``local`` for a cluster on this machine) sends batches of ``batch`` reports to Dask.
+    """
+    if scheduler:
+        yield from _dask_chunks(paths, base, scheduler, batch)
+        return
+    if jobs <= 1 or len(paths) <= 1:
+        for p in paths:
+            yield extract_chunk(p, base)
+        return
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn" if os.environ.get("GOVKG_SPAWN") else "fork")
+    batches = [list(paths[i : i + batch]) for i in range(0, len(paths), batch)]
+    with ctx.Pool(processes=jobs, initializer=_init_worker) as pool:
+        for results in pool.imap(_extract_batch_star, [(b, base) for b in batches]):
+            yield from results
+
+
+def _extract_batch_star(args: tuple[Sequence[str], str]) -> list[Chunk | Failure]:
+    return _extract_batch(*args)
+
+
+def _dask_chunks(paths: Sequence[str], base: str, scheduler: str, batch: int) -> Iterator[Chunk | Failure]:
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise GovkgError(
+            "--scheduler needs Dask: pip install 'govkg[dask]' (dask and distributed)"
+        ) from None
+    cluster = None
+    try:
+        if scheduler == "local":
+            cluster = LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                                   dashboard_address=None)
+            client = Client(cluster)
+        else:
+            client = Client(scheduler, timeout="20s")
+    except OSError as e:
+        raise GovkgError(f"cannot reach the Dask scheduler at {scheduler} ({e}); is it running?") from None
+    try:
+        batches = [list(paths[i : i + batch]) for i in range(0, len(paths), batch)]
+        futures = [client.submit(_extract_batch, b, base, pure=False) for b in batches]
+        for fut in as_completed(futures):
+            yield from fut.result()
+            fut.release()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+# --------------------------------------------------------------------------------------------
+# assembling the files from chunks
+
+
+def _split_prefixes(turtle: bytes) -> tuple[bytes, bytes]:
+    """Split a chunk into its prefix lines and its body."""
+    lines = turtle.split(b"\n")
+    i = 0
+    while i < len(lines) and lines[i].startswith(b"@prefix"):
+        i += 1
+    return b"\n".join(lines[:i]) + b"\n", b"\n".join(lines[i:])
+
+
+def write_trig(fh, chunks: Iterable[tuple[str, bytes]], ontology_trig: bytes) -> None:  # type: ignore[no-untyped-def]
+    """Write a TriG document: the ontology's graph, then each chunk in its named graph."""
+    fh.write(ontology_trig)
+    for graph, turtle in chunks:
+        prefixes, body = _split_prefixes(turtle)
+        fh.write(prefixes)
+        fh.write(b"<" + graph.encode("utf-8") + b"> {\n")
+        fh.write(body)
+        fh.write(b"\n}\n")
+
+
+def write_turtle(fh, chunks: Iterable[tuple[str, bytes]], ontology_ttl: bytes) -> None:  # type: ignore[no-untyped-def]
+    """Write one Turtle document holding everything: ontology first, then every chunk."""
+    fh.write(ontology_ttl)
+    for _, turtle in chunks:
+        fh.write(turtle)
+        fh.write(b"\n")
+
+
+def chunk_files(out_dir: Path, manifest: Manifest) -> Iterator[tuple[str, bytes]]:
+    """(graph IRI, Turtle) of every report in the manifest, in IRI order, read one at a time."""
+    seen: set[str] = set()
+    for entry in sorted(manifest.files.values(), key=lambda e: e.graph):
+        if entry.graph in seen:
+            continue
+        seen.add(entry.graph)
+        yield entry.graph, (out_dir / "cache" / entry.chunk).read_bytes()
+
+
+def progress_iter(items: Iterable, total: int, label: str, enabled: bool) -> Iterator:  # type: ignore[type-arg]
+    """Wrap an iterable in a rich progress bar when ``enabled`` (a terminal), else pass through."""
+    if not enabled:
+        yield from items
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        for item in items:
+            yield item
+            bar.advance(task)
+
+
+def stat_key(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
+
+
+def on_progress_none(_: str) -> None:
+    """A progress callback that does nothing."""
+
+
+ProgressFn = Callable[[str], None]
+
+
+# --------------------------------------------------------------------------------------------
+# the ontology as a chunk, the store, the view and the summary counts
+
+
+_ONTOLOGY_CHUNKS: dict[str, bytes] = {}
+
+
+def ontology_chunk(kind: str) -> bytes:
+    """The ontology serialised for ``graph.trig`` (``kind="trig"``: in its own named graph) or
+    ``graph.ttl`` (``"turtle"``), prefixes first."""
+    if kind not in _ONTOLOGY_CHUNKS:
+        import pyoxigraph as ox
+
+        from .vocab import ONTOLOGY_IRI, ontology_dir
+
+        triples = list(ox.parse(path=str(ontology_dir() / "govkg.ttl"), format=ox.RdfFormat.TURTLE))
+        prefixes = {**PREFIXES, "owl": "http://www.w3.org/2002/07/owl#", "prov": "http://www.w3.org/ns/prov#",
+                    "foaf": "http://xmlns.com/foaf/0.1/"}
+        if kind == "trig":
+            g = ox.NamedNode(str(ONTOLOGY_IRI))
+            data = ox.serialize([ox.Quad(t.subject, t.predicate, t.object, g) for t in triples],
+                                format=ox.RdfFormat.TRIG, prefixes=prefixes)
+        else:
+            data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+        head, body = _split_prefixes(data)
+        _ONTOLOGY_CHUNKS[kind] = b"\n".join(sorted(head.strip().split(b"\n"))) + b"\n" + body + b"\n"
+    return _ONTOLOGY_CHUNKS[kind]
+
+
+def _sparql_replace(graph: str, turtle: bytes) -> str:
+    """One SPARQL Update that replaces ``graph`` with a chunk and keeps the default graph the
+    union of the named graphs (the chunk's prefixes become the update's PREFIX prologue)."""
+    from . import store as storage
+
+    head, body = _split_prefixes(turtle)
+    prologue = "\n".join(
+        "PREFIX " + line[len("@prefix ") :].rstrip(" .")
+        for line in head.decode("utf-8").splitlines()
+        if line.startswith("@prefix ")
+    )
+    return (
+        f"{prologue}\n{storage._retract_update(graph)} ;\n"
+        f"INSERT DATA {{ GRAPH <{graph}> {{\n{body.decode('utf-8')}\n}} }} ;\n"
+        f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    )
+
+
+def update_store(store_dir: Path, cache: Path, chunks: dict[str, str], gone: Sequence[str]) -> str:
+    """Replace the named graphs of changed reports and drop those of reports that are gone.
+
+    Each report is one SPARQL Update, so one transaction: a reader sees its old graph or its
+    new one. The default graph stays the union of the named graphs (see :mod:`graph.store`).
+    Returns a one-line summary.
+    """
+    from . import store as storage
+    from .vocab import ONTOLOGY_IRI
+
+    store_dir.mkdir(parents=True, exist_ok=True)
+    db = storage.open_store(store_dir, read_only=False)
+    info = storage.store_info(store_dir)
+    sizes: dict[str, int] = dict(info.get("graphs", {}))
+    try:
+        onto = str(ONTOLOGY_IRI)
+        items = [(onto, ontology_chunk("turtle"))] + [
+            (g, (cache / c).read_bytes()) for g, c in sorted(chunks.items())
+        ]
+        written = 0
+        for graph, turtle in items:
+            try:
+                db.update(_sparql_replace(graph, turtle))
+            except (OSError, SyntaxError, ValueError) as e:
+                reason = " ".join(str(e).split())[:300]
+                raise GovkgError(f"{store_dir}: could not write graph <{graph}> ({reason}); the store keeps "
+                                 "its previous content for it") from None
+            n = sum(1 for _ in db.quads_for_pattern(None, None, None, _node(graph)))
+            sizes[graph] = n
+            written += n
+        if gone:
+            db.update(" ;\n".join(storage._retract_update(g) for g in gone))
+            for g in gone:
+                sizes.pop(g, None)
+        db.flush()
+        generation = int(info.get("generation", 0)) + 1
+        storage._write_marker(store_dir, db, generation, dict(sorted(sizes.items())))
+    finally:
+        del db
+    return (f"{len(chunks)} report graph(s) written, {len(gone)} dropped; "
+            f"store holds {len(sizes) - 1 if onto in sizes else len(sizes)} report graphs")
+
+
+def _node(iri: str):  # type: ignore[no-untyped-def]
+    import pyoxigraph as ox
+
+    return ox.NamedNode(iri)
+
+
+_ENTITY_TYPES = ("Agency", "Law", "Policy", "Initiative", "Place")
+_RELATIONS = ("issues", "implements", "organizes", "promotes", "concerns", "basedOn", "locatedIn",
+              "extendsTo", "jurisdiction")
+
+
+def entity_counts(store_dir: Path | None, manifest: Manifest) -> dict[str, int]:
+    """Distinct entities per type, relation triples and statistics of the whole graph.
+
+    From the store when there is one (an entity named in many reports counts once); without
+    a store, the per-report counts of the manifest, summed.
+    """
+    if store_dir is not None and (store_dir / "CURRENT").is_file():
+        from . import store as storage
+
+        db = storage.open_store(store_dir, read_only=True)
+        try:
+            g = "https://w3id.org/govkg/ontology#"
+            out: dict[str, int] = {}
+            q = (f"SELECT ?t (COUNT(DISTINCT ?e) AS ?n) WHERE {{ VALUES ?t {{ {' '.join(f'<{g}{t}>' for t in _ENTITY_TYPES)} }} "
+                 "?e a ?t } GROUP BY ?t")
+            for row in db.query(q):  # type: ignore[union-attr]
+                out[row["t"].value.rsplit("#", 1)[-1]] = int(row["n"].value)
+            preds = " ".join(f"<{g}{p}>" for p in _RELATIONS) + " <http://www.w3.org/ns/org#subOrganizationOf>"
+            for key, q in (
+                ("relations", f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?p {{ {preds} }} ?s ?p ?o }}"),
+                ("statistics", f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{g}Statistic> }}"),
+            ):
+                for row in db.query(q):  # type: ignore[union-attr]
+                    out[key] = int(row["n"].value)
+            return out
+        finally:
+            del db
+    total: dict[str, int] = {}
+    for e in {e.graph: e for e in manifest.files.values()}.values():
+        for k, v in e.counts.items():
+            total[k] = total.get(k, 0) + v
+    return total
+
+
+#: Up to this many reports, the view is drawn from every report graph; above it, from the
+#: store's best-connected entities (a corpus of thousands of reports makes no readable page).
+VIEW_ALL_REPORTS = 200
+
+
+def view_dataset(out_dir: Path, manifest: Manifest, store: bool):  # type: ignore[no-untyped-def]
+    """The rdflib Dataset the graph view is drawn from: every report graph of a small build,
+    the corpus' best-connected entities (from the store) of a large one."""
+    graphs = {e.graph: e.chunk for e in manifest.files.values()}
+    if len(graphs) > VIEW_ALL_REPORTS and store:
+        from .view import dataset_from_store
+
+        return dataset_from_store(out_dir / "store")
+    from rdflib import Dataset
+
+    from .rdf import bind_prefixes
+    from .vocab import ONTOLOGY_IRI
+
+    ds = Dataset()
+    bind_prefixes(ds)
+    ds.graph(ONTOLOGY_IRI).parse(data=ontology_chunk("turtle"), format="turtle")
+    for graph, chunk in sorted(graphs.items())[:VIEW_ALL_REPORTS]:
+        g = ds.graph(_rdflib_iri(graph))
+        for t in _rdflib_triples((out_dir / "cache" / chunk).read_bytes()):
+            g.add(t)
+    return ds
+
+
+def _rdflib_iri(iri: str):  # type: ignore[no-untyped-def]
+    from rdflib import URIRef
+
+    return URIRef(iri)
+
+
+def _rdflib_triples(turtle: bytes) -> Iterator[tuple]:  # type: ignore[type-arg]
+    """Parse a chunk with Oxigraph (fast) and hand its triples over as rdflib terms."""
+    import pyoxigraph as ox
+
+    from .rdf import OxToRdflib
+
+    conv = OxToRdflib()
+    for t in ox.parse(turtle, format=ox.RdfFormat.TURTLE):
+        yield conv.triple(t)
