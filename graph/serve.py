@@ -1,0 +1,942 @@
+"""``govkg serve``: a local SPARQL 1.1 endpoint with a query page and the graph view.
+
+The SPARQL engine and HTTP protocol are Oxigraph's own server (``oxigraph serve-read-only``,
+from the ``oxigraph`` package on PyPI, same storage format as pyoxigraph of the same version):
+it speaks the SPARQL 1.1 Protocol, negotiates every result format and describes itself. In front
+of it sits a thin layer of our own, on the standard library's ``ThreadingHTTPServer``, for what
+Oxigraph's server does not do:
+
+* refuse ``SERVICE`` (Oxigraph would fetch from any URL a query names), SPARQL Update and Graph
+  Store writes (unless ``--writable``), cross-origin writes, and requests to foreign host names
+  (DNS rebinding);
+* a time limit that ends with a clear 503 (Oxigraph's own timeout cuts a streamed result
+  mid-body with status 200), a result-size limit (507), a request-size limit (400);
+* the query page (``/``), the named questions (``/questions.json``), the graph view (``/view``);
+* serving a checkpoint of the store, so ``govkg build`` can rewrite the store while the server
+  runs: when the store's marker changes the layer takes a new checkpoint, starts a new Oxigraph
+  process on it, sends new requests there and stops the old one when its last request is done.
+
+Oxigraph listens on a private loopback port; only the layer is reachable.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import ipaddress
+import json
+import math
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from .errors import GovkgError, QueryError, StoreError
+
+__all__ = ["ServeConfig", "GovkgServer", "serve", "oxigraph_executable"]
+
+_SPARQL_PATHS = ("/sparql", "/query")
+_LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
+_FORMAT_PARAM = {  # ?format= for clients that cannot set Accept (a browser address bar)
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "ntriples": "application/n-triples",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
+_SD_FORMATS = {
+    "text/turtle": "TURTLE",
+    "application/n-triples": "N_TRIPLES",
+    "application/rdf+xml": "RDF_XML",
+    "application/ld+json": "JSON_LD",
+    "application/json": "JSON_LD",
+}
+_STATIC = {"query.js": "text/javascript; charset=utf-8", "query.css": "text/css; charset=utf-8"}
+_PAGE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    "img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
+)
+
+
+@dataclass(frozen=True)
+class ServeConfig:
+    """Settings of ``govkg serve``."""
+
+    store: Path = Path("output/store")
+    host: str = "127.0.0.1"
+    port: int = 7878
+    timeout: float = 30.0  # seconds a query may run
+    max_result_bytes: int = 64 * 1024 * 1024
+    max_request_bytes: int = 1024 * 1024
+    writable: bool = False
+    poll: float = 1.0  # seconds between looks at the store's marker
+    max_concurrent: int = 32  # requests forwarded to Oxigraph at once; more wait, then get 503
+    oxigraph: str | None = None  # the oxigraph executable; default: beside python, then PATH
+
+
+def oxigraph_executable(explicit: str | None = None) -> str:
+    """Path of the ``oxigraph`` server executable (from the ``oxigraph`` PyPI package).
+
+    Raises:
+        GovkgError: it is not installed.
+    """
+    if explicit:
+        return explicit
+    beside = Path(sys.executable).with_name("oxigraph")
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    found = shutil.which("oxigraph")
+    if found:
+        return found
+    raise GovkgError(
+        "the Oxigraph server is not installed; install it with `pip install oxigraph` "
+        "(the same version as pyoxigraph)"
+    )
+
+
+def _check_version(exe: str) -> None:
+    from .store import oxigraph_version
+
+    try:
+        out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError) as e:
+        raise GovkgError(f"cannot run the Oxigraph server {exe} ({e}); reinstall it with `pip install oxigraph`") from None
+    server = out.split()[-1] if out.split() else "?"
+    lib = oxigraph_version()
+    if server.split(".")[:2] != lib.split(".")[:2]:
+        raise GovkgError(
+            f"the Oxigraph server is version {server} but pyoxigraph is {lib}; their store formats may "
+            f"differ: install matching versions (`pip install oxigraph=={lib}`)"
+        )
+
+
+def _free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """A preexec_fn asking Linux to stop the child when this process (thread) ends."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+    def preexec() -> None:
+        prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+    return preexec
+
+
+class _Upstream:
+    """One Oxigraph server process on a private loopback port."""
+
+    def __init__(self, location: Path, cfg: ServeConfig, exe: str, snapshot_root: Path | None) -> None:
+        self.location = location
+        self.snapshot_root = snapshot_root  # removed when the process stops
+        self.cfg = cfg
+        self.exe = exe
+        self.port = 0
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.active = 0
+        self.retired = False
+        self.stopped = False
+        self._lock = threading.Lock()
+        self._log = tempfile.TemporaryFile()
+
+    def start(self) -> None:
+        mode = "serve" if self.cfg.writable else "serve-read-only"
+        # Oxigraph's own timeout only stops abandoned work: ours (shorter) answers the client
+        limit = str(int(math.ceil(self.cfg.timeout)) + 2)
+        last = ""
+        for _ in range(5):
+            self.port = _free_port()
+            args = [self.exe, mode, "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}",
+                    "--timeout-s", limit]
+            self.proc = subprocess.Popen(
+                args, stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
+                preexec_fn=_die_with_parent(), close_fds=True,
+            )
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                if self.proc.poll() is not None:
+                    break
+                try:
+                    conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                    conn.request("GET", "/query", headers={"Accept": "application/n-triples"})
+                    ok = conn.getresponse().status == 200
+                    conn.close()
+                    if ok:
+                        return
+                except OSError:
+                    pass
+                time.sleep(0.05)
+            self._kill()
+            self._log.seek(0)
+            lines = self._log.read().decode("utf-8", "replace").strip().splitlines()
+            last = lines[-1] if lines else ""
+            if "address" not in last.lower():  # anything but a lost race for the port is final
+                break
+        raise StoreError(
+            f"the Oxigraph server did not start on the store ({last or 'no message'}); "
+            "check that the store was written by this version (rebuild with `govkg build`)",
+            path=self.location,
+        )
+
+    def acquire(self) -> bool:
+        with self._lock:
+            if self.retired:
+                return False
+            self.active += 1
+            return True
+
+    def release(self) -> None:
+        with self._lock:
+            self.active -= 1
+            done = self.retired and self.active == 0
+        if done:
+            self.stop()
+
+    def retire(self) -> None:
+        with self._lock:
+            self.retired = True
+            done = self.active == 0
+        if done:
+            self.stop()
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def _kill(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(5)
+
+    def stop(self) -> None:
+        with self._lock:
+            if self.stopped:
+                return
+            self.stopped = True
+        self._kill()
+        self._log.close()
+        if self.snapshot_root is not None:
+            shutil.rmtree(self.snapshot_root, ignore_errors=True)
+
+
+class _HTTPError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class GovkgServer:
+    """The layer in front of Oxigraph: start it, use ``.url``, stop it (or use ``with``)."""
+
+    def __init__(self, cfg: ServeConfig) -> None:
+        self.cfg = cfg
+        self.store = Path(cfg.store)
+        self.exe = oxigraph_executable(cfg.oxigraph)
+        self.url = ""
+        self._upstream: _Upstream | None = None
+        self._generation: str | None = None
+        self._writes = 0
+        self._ulock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(cfg.max_concurrent)
+        self._httpd: ThreadingHTTPServer | None = None
+        self._threads: list[threading.Thread] = []
+        self._stop = threading.Event()
+        self._sd: tuple[Any, ...] | None = None
+        self._view_lock = threading.Lock()
+        self._views: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        self._view_data: tuple[Any, Any] | None = None
+
+    # -- upstream management -------------------------------------------------------------------
+
+    def _snapshot_prefix(self) -> str:
+        return f".{self.store.name}-serve-"
+
+    def _new_upstream(self) -> _Upstream:
+        from .store import cleanup_stale, snapshot, store_generation
+
+        if self.cfg.writable:
+            up = _Upstream(self.store, self.cfg, self.exe, None)
+            up.start()
+            return up
+        gen = store_generation(self.store)
+        parent = self.store.resolve().parent
+        try:
+            root = Path(tempfile.mkdtemp(prefix=f"{self._snapshot_prefix()}{os.getpid()}-", dir=parent))
+        except OSError:  # the store's folder is read-only: copy to the temp folder instead
+            root = Path(tempfile.mkdtemp(prefix=f"govkg-serve-{os.getpid()}-"))
+        try:
+            snapshot(self.store, root / "db", wait=0.0 if self._upstream else 30.0)
+            up = _Upstream(root / "db", self.cfg, self.exe, root)
+            up.start()
+        except BaseException:
+            shutil.rmtree(root, ignore_errors=True)
+            raise
+        self._generation = gen
+        cleanup_stale(parent, self._snapshot_prefix())
+        return up
+
+    def _acquire(self) -> _Upstream:
+        for _ in range(3):
+            with self._ulock:
+                up = self._upstream
+            if up is None:
+                break
+            if up.acquire():
+                return up
+        raise _HTTPError(503, "the SPARQL engine is restarting; retry in a moment")
+
+    def check_store(self) -> bool:
+        """Switch to a new checkpoint if the store changed, restart a dead engine; True if switched."""
+        from .store import store_generation
+
+        with self._ulock:
+            up = self._upstream
+        if up is None:
+            return False
+        changed = not self.cfg.writable and store_generation(self.store) != self._generation
+        if not changed and up.alive():
+            return False
+        try:
+            new = self._new_upstream() if (changed or self.cfg.writable) else self._restart(up)
+        except StoreError as e:
+            if "in use by another process" in str(e):  # a build is writing: next time
+                return False
+            sys.stderr.write(f"govkg serve: could not reload the store: {e}\n")
+            return False
+        with self._ulock:
+            old, self._upstream = self._upstream, new
+            self._sd = None
+        if old is not None:
+            old.retire()
+        return True
+
+    def _restart(self, up: _Upstream) -> _Upstream:
+        new = _Upstream(up.location, self.cfg, self.exe, up.snapshot_root)
+        up.snapshot_root = None  # the new process keeps using it
+        new.start()
+        return new
+
+    # -- life cycle ------------------------------------------------------------------------------
+
+    def start(self) -> str:
+        """Take a checkpoint, start Oxigraph and the HTTP layer; returns the base URL.
+
+        Raises:
+            StoreError: no store, or it cannot be served.
+            GovkgError: the address is taken or not allowed.
+        """
+        from .store import _is_store
+
+        if not _is_store(self.store):
+            raise StoreError("no SPARQL store here; run `govkg build` first (it writes output/store)",
+                             path=self.store)
+        if self.cfg.timeout <= 0 or self.cfg.max_result_bytes <= 0 or self.cfg.max_request_bytes <= 0:
+            raise GovkgError("--timeout, --max-result-mb and --max-request-kb must be more than 0")
+        _check_version(self.exe)
+        self._upstream = self._new_upstream()
+        try:
+            self._httpd = _HTTPServer((self.cfg.host, self.cfg.port), _Handler, self)
+        except OSError as e:
+            self.stop()
+            raise GovkgError(
+                f"cannot listen on {self.cfg.host}:{self.cfg.port} ({e.strerror or e}); "
+                "choose another --port (0 picks a free one) or stop the program using it"
+            ) from None
+        host, port = self._httpd.server_address[:2]
+        host = host.decode() if isinstance(host, bytes) else str(host)
+        shown = f"[{host}]" if ":" in host else host
+        self.url = f"http://{shown}:{port}/"
+        t = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.2},
+                             name="govkg-http", daemon=True)
+        t.start()
+        self._threads.append(t)
+        return self.url
+
+    def supervise(self) -> None:
+        """Watch the store until :meth:`stop` (blocks; run it in the thread that called start)."""
+        while not self._stop.wait(self.cfg.poll):
+            try:
+                self.check_store()
+            except Exception as e:  # noqa: BLE001 - the server keeps answering
+                sys.stderr.write(f"govkg serve: store watch failed: {type(e).__name__}: {e}\n")
+
+    def stop(self) -> None:
+        """Stop the HTTP layer and every Oxigraph process, remove the checkpoints."""
+        self._stop.set()
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+        with self._ulock:
+            up, self._upstream = self._upstream, None
+        if up is not None:
+            up.stop()
+        for t in self._threads:
+            t.join(timeout=5)
+        self._threads.clear()
+
+    def __enter__(self) -> GovkgServer:
+        self.start()
+        t = threading.Thread(target=self.supervise, name="govkg-supervise", daemon=True)
+        t.start()
+        self._threads.append(t)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- forwarding ------------------------------------------------------------------------------
+
+    def forward(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> tuple[int, str, bytes]:
+        """Send a request to Oxigraph and read the whole answer within the limits."""
+        if not self._slots.acquire(timeout=self.cfg.timeout):
+            raise _HTTPError(503, "the server is busy with other queries; retry in a moment")
+        try:
+            up = self._acquire()
+            try:
+                return self._exchange(up, method, path, body, headers)
+            finally:
+                up.release()
+        finally:
+            self._slots.release()
+
+    def _exchange(self, up: _Upstream, method: str, path: str, body: bytes | None,
+                  headers: dict[str, str]) -> tuple[int, str, bytes]:
+        cfg = self.cfg
+        deadline = time.monotonic() + cfg.timeout
+        conn = http.client.HTTPConnection("127.0.0.1", up.port, timeout=cfg.timeout)
+        try:
+            try:
+                conn.request(method, path, body=body, headers=headers)
+                resp = conn.getresponse()
+            except TimeoutError:
+                raise _HTTPError(503, self._timeout_message()) from None
+            except OSError as e:
+                raise _HTTPError(502, f"the SPARQL engine did not answer ({e}); retry in a moment") from None
+            length = resp.getheader("Content-Length")
+            if length and length.isdigit() and int(length) > cfg.max_result_bytes:
+                raise _HTTPError(507, self._size_message())
+            chunks: list[bytes] = []
+            size = 0
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise _HTTPError(503, self._timeout_message())
+                if conn.sock is not None:
+                    conn.sock.settimeout(left)
+                try:
+                    chunk = resp.read1(65536)
+                except TimeoutError:
+                    raise _HTTPError(503, self._timeout_message()) from None
+                except (OSError, http.client.HTTPException) as e:
+                    raise _HTTPError(502, f"the SPARQL engine broke off its answer ({e}); retry") from None
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > cfg.max_result_bytes:
+                    raise _HTTPError(507, self._size_message())
+                chunks.append(chunk)
+            data = b"".join(chunks)
+            if resp.status == 200 and b"The SPARQL operation has been cancelled" in data[-200:]:
+                raise _HTTPError(503, self._timeout_message())  # Oxigraph's timeout hit first
+            return resp.status, resp.getheader("Content-Type") or "application/octet-stream", data
+        finally:
+            conn.close()
+
+    def _timeout_message(self) -> str:
+        return (f"the query ran longer than the server's time limit of {self.cfg.timeout:g} s and was stopped; "
+                "make it more selective or add a LIMIT, or start the server with a larger --timeout")
+
+    def _size_message(self) -> str:
+        mb = self.cfg.max_result_bytes / (1024 * 1024)
+        return (f"the result is larger than the server's limit of {mb:g} MB; add a LIMIT or select fewer "
+                "columns, or start the server with a larger --max-result-mb")
+
+    # -- service description ---------------------------------------------------------------------
+
+    def service_description(self, accept: str, base: str) -> tuple[str, bytes]:
+        """Oxigraph's own service description, minus federation, naming our endpoint."""
+        import pyoxigraph as ox
+
+        sd = "http://www.w3.org/ns/sparql-service-description#"
+        if self._sd is None:
+            status, _, data = self.forward("GET", "/query", None, {"Accept": "application/n-triples"})
+            if status != 200:
+                raise _HTTPError(502, "the SPARQL engine gave no service description")
+            self._sd = tuple(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+        endpoint = ox.NamedNode(base + "sparql")
+        triples = []
+        for t in self._sd:
+            if t.predicate.value == sd + "feature" and t.object.value == sd + "BasicFederatedQuery":
+                continue
+            if t.predicate.value == sd + "endpoint":
+                t = ox.Triple(t.subject, t.predicate, endpoint)
+            triples.append(t)
+        mime = _negotiate(accept, list(_SD_FORMATS)) or "text/turtle"
+        fmt = getattr(ox.RdfFormat, _SD_FORMATS[mime])
+        body = ox.serialize(triples, format=fmt, prefixes={"sd": sd}) if fmt == ox.RdfFormat.TURTLE \
+            else ox.serialize(triples, format=fmt)
+        return mime, bytes(body or b"")
+
+    # -- graph view --------------------------------------------------------------------------------
+
+    def view(self, params: dict[str, str]) -> bytes:
+        """The graph view of the store, rendered by :func:`graph.view.render_view` (cached)."""
+        from .view import render_view
+
+        key = (self._generation, self._writes)
+        types = [t for t in params.get("types", "").split(",") if t.strip()] or None
+        max_nodes = None
+        if params.get("max_nodes"):
+            if not params["max_nodes"].isdigit():
+                raise _HTTPError(400, "max_nodes takes a whole number")
+            max_nodes = int(params["max_nodes"])
+        cache_key = (key, params.get("report") or None, tuple(types or ()), max_nodes, params.get("title"))
+        with self._view_lock:
+            if cache_key in self._views:
+                self._views.move_to_end(cache_key)
+                return self._views[cache_key]
+            if self._view_data is None or self._view_data[0] != key:
+                self._view_data = (key, self._dataset())
+            try:
+                html, _ = render_view(self._view_data[1], report=params.get("report") or None, types=types,
+                                      max_nodes=max_nodes, title=params.get("title") or None)
+            except GovkgError as e:
+                raise _HTTPError(400, str(e)) from None
+            page = html.encode("utf-8")
+            self._views[cache_key] = page
+            while len(self._views) > 8:
+                self._views.popitem(last=False)
+            return page
+
+    def _dataset(self) -> Any:
+        from rdflib import Dataset
+
+        up = self._acquire()
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", up.port, timeout=max(self.cfg.timeout, 60))
+            conn.request("GET", "/store", headers={"Accept": "application/n-quads"})
+            resp = conn.getresponse()
+            data = resp.read()
+            conn.close()
+        finally:
+            up.release()
+        if resp.status != 200:
+            raise _HTTPError(502, "could not read the store for the graph view")
+        import pyoxigraph as ox
+
+        # the report graphs and the ontology, as in graph.trig; the default graph is only their union
+        named = [q for q in ox.parse(data, format=ox.RdfFormat.N_QUADS) if not isinstance(q.graph_name, ox.DefaultGraph)]
+        ds = Dataset()
+        ds.parse(data=bytes(ox.serialize(named, format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8"), format="nquads")
+        return ds
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 64
+
+    def __init__(self, addr: tuple[str, int], handler: type[BaseHTTPRequestHandler], app: GovkgServer) -> None:
+        self.app = app
+        if ":" in addr[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(addr, handler)
+
+
+def _negotiate(accept: str, offered: list[str]) -> str | None:
+    """The offered media type the Accept header likes best (``None``: none acceptable).
+
+    Examples:
+        >>> _negotiate("text/turtle;q=0.5, application/n-triples", ["text/turtle", "application/n-triples"])
+        'application/n-triples'
+        >>> _negotiate("*/*", ["text/turtle"])
+        'text/turtle'
+    """
+    if not accept.strip():
+        return offered[0]
+    best: tuple[float, int, str] | None = None
+    for i, part in enumerate(accept.split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        mime = fields[0].lower()
+        q = 1.0
+        for f in fields[1:]:
+            if f.startswith("q="):
+                try:
+                    q = float(f[2:])
+                except ValueError:
+                    q = 0.0
+        if q <= 0:
+            continue
+        for o in offered:
+            if mime in (o, "*/*") or (mime.endswith("/*") and o.startswith(mime[:-1])):
+                cand = (q, -(i if mime == o else 1000 + offered.index(o)), o)
+                if best is None or cand > best:
+                    best = cand
+    return best[2] if best else None
+
+
+def _host_allowed(host_header: str | None, bound: str) -> bool:
+    if not host_header:
+        return True
+    name = host_header.strip().lower()
+    if name.startswith("["):
+        name = name[: name.find("]") + 1]
+    elif name.count(":") == 1:
+        name = name.split(":")[0]
+    try:
+        if ipaddress.ip_address(bound).is_loopback:
+            return name in _LOOPBACK_NAMES
+    except ValueError:
+        pass
+    return True  # bound to a public name or address: the operator chose to expose it
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "govkg"
+    sys_version = ""
+    timeout = 30  # a client that stops sending is dropped, its thread freed
+    server: _HTTPServer
+
+    # -- plumbing --------------------------------------------------------------------------------
+
+    @property
+    def app(self) -> GovkgServer:
+        return self.server.app
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        if os.environ.get("GOVKG_SERVE_LOG"):
+            super().log_message(format, *args)
+
+    def _send(self, status: int, ctype: str, body: bytes, extra: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.send_header("Access-Control-Expose-Headers", "Content-Type, Content-Length")
+        self.send_header("Vary", "Accept")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        for k, v in (extra or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        if self.command != "HEAD":
+            with contextlib.suppress(OSError):
+                self.wfile.write(body)
+
+    def _error(self, status: int, message: str) -> None:
+        self.close_connection = True
+        self._send(status, "text/plain; charset=utf-8", (message.rstrip("\n") + "\n").encode("utf-8"))
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        # the stdlib's own refusals (request line too long, bad version …): plain text, with CORS
+        self._error(code, f"{message or http.client.responses.get(code, 'error')}"
+                          f"{': ' + explain if explain else ''}")
+
+    def _dispatch(self) -> None:
+        try:
+            if not _host_allowed(self.headers.get("Host"), self.app.cfg.host):
+                raise _HTTPError(403, "this server only answers requests addressed to it as 127.0.0.1 or "
+                                      "localhost (Host header refused)")
+            self._route()
+        except _HTTPError as e:
+            self._error(e.status, e.message)
+        except QueryError as e:
+            self._error(400, str(e))
+        except Exception as e:  # noqa: BLE001 - never crash, never leave the client hanging
+            sys.stderr.write(f"govkg serve: internal error on {self.command} {self.path}: "
+                             f"{type(e).__name__}: {e}\n")
+            with contextlib.suppress(Exception):
+                self._error(500, f"internal error ({type(e).__name__}); the server keeps running")
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = _dispatch  # noqa: N815
+
+    def do_OPTIONS(self) -> None:  # noqa: N802 - stdlib naming
+        self.send_response(204)
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.send_header("Access-Control-Allow-Methods", "GET, POST, HEAD, OPTIONS"
+                         + (", PUT, DELETE" if self.app.cfg.writable else ""))
+        self.send_header("Access-Control-Allow-Headers", "Content-Type, Accept")
+        self.send_header("Access-Control-Max-Age", "600")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _body(self) -> bytes:
+        if self.headers.get("Transfer-Encoding", "").lower() not in ("", "identity"):
+            raise _HTTPError(400, "chunked request bodies are not accepted; send a Content-Length")
+        raw = self.headers.get("Content-Length")
+        if raw is None:
+            return b""
+        if not raw.strip().isdigit():
+            raise _HTTPError(400, f"bad Content-Length {raw!r}")
+        n = int(raw)
+        if n > self.app.cfg.max_request_bytes:
+            raise _HTTPError(400, f"request body of {n} bytes is larger than the server's limit of "
+                                  f"{self.app.cfg.max_request_bytes} bytes; send a shorter query or start the "
+                                  "server with a larger --max-request-kb")
+        data = self.rfile.read(n)
+        if len(data) != n:
+            raise _HTTPError(400, "the request body is shorter than its Content-Length")
+        return data
+
+    @staticmethod
+    def _form(text: str) -> dict[str, list[str]]:
+        if re.search(r"%(?![0-9A-Fa-f]{2})", text):
+            raise _HTTPError(400, "the parameters are not valid percent-encoded UTF-8 (a stray '%')")
+        try:
+            return parse_qs(text, keep_blank_values=True, strict_parsing=False, errors="strict")
+        except (UnicodeDecodeError, ValueError):
+            raise _HTTPError(400, "the parameters are not valid percent-encoded UTF-8") from None
+
+    def _base(self) -> str:
+        host = self.headers.get("Host") or f"{self.app.cfg.host}:{self.server.server_address[1]}"
+        return f"http://{host}/"
+
+    def _write_allowed(self) -> None:
+        if not self.app.cfg.writable:
+            raise _HTTPError(403, "this server is read-only: SPARQL Update and Graph Store writes are refused; "
+                                  "rebuild with `govkg build`, or start the server with --writable")
+        origin = self.headers.get("Origin")
+        if origin:
+            o = urlsplit(origin)
+            if (o.hostname or "") not in _LOOPBACK_NAMES | {"::1"}:
+                raise _HTTPError(403, f"writes from another origin ({origin}) are refused")
+
+    # -- routes ----------------------------------------------------------------------------------
+
+    def _route(self) -> None:
+        url = urlsplit(self.path)
+        path = url.path
+        params = self._form(url.query)
+        if path in _SPARQL_PATHS:
+            return self._sparql(params)
+        if path == "/update":
+            if self.command != "POST":
+                raise _HTTPError(405, "SPARQL Update takes POST")
+            self._write_allowed()
+            return self._update(self._body(), self.headers.get("Content-Type", ""))
+        if path == "/store":
+            return self._graph_store(url.query)
+        if self.command not in ("GET", "HEAD"):
+            raise _HTTPError(405, f"{self.command} is not allowed on {path}")
+        if path in ("/", "/index.html"):
+            page = files("graph").joinpath("static/query.html").read_bytes()
+            return self._send(200, "text/html; charset=utf-8", page, {"Content-Security-Policy": _PAGE_CSP})
+        if path.startswith("/static/") and path[len("/static/"):] in _STATIC:
+            name = path[len("/static/"):]
+            return self._send(200, _STATIC[name], files("graph").joinpath(f"static/{name}").read_bytes(),
+                              {"Cache-Control": "no-cache"})
+        if path == "/questions.json":
+            return self._questions()
+        if path.startswith("/questions/") and path.endswith(".rq"):
+            return self._question_text(path[len("/questions/"):-3], params)
+        if path == "/view":
+            single = {k: v[-1] for k, v in params.items()}
+            return self._send(200, "text/html; charset=utf-8", self.app.view(single))
+        if path == "/status":
+            return self._status()
+        raise _HTTPError(404, f"no such page: {path}; try / (query page), /sparql, /view or /questions.json")
+
+    def _sparql(self, params: dict[str, list[str]]) -> None:
+        if self.command not in ("GET", "HEAD", "POST"):
+            raise _HTTPError(405, f"{self.command} is not allowed on the SPARQL endpoint; use GET or POST")
+        ctype = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        query: list[str] = params.get("query", [])
+        if self.command == "POST":
+            body = self._body()
+            if ctype == "application/sparql-query":
+                try:
+                    query = [*query, body.decode("utf-8")]
+                except UnicodeDecodeError:
+                    raise _HTTPError(400, "the query is not valid UTF-8") from None
+            elif ctype == "application/sparql-update":
+                self._write_allowed()
+                return self._update(body, ctype)
+            elif ctype == "application/x-www-form-urlencoded":
+                try:
+                    form = self._form(body.decode("ascii"))
+                except UnicodeDecodeError:
+                    raise _HTTPError(400, "a form body must be percent-encoded ASCII") from None
+                if "update" in form:
+                    self._write_allowed()
+                    return self._update(body, ctype)
+                for k, v in form.items():
+                    params.setdefault(k, []).extend(v)
+                query = params.get("query", [])
+            else:
+                raise _HTTPError(400, "POST a query as application/sparql-query or as an "
+                                      "application/x-www-form-urlencoded form with a 'query' field")
+        elif "update" in params:
+            raise _HTTPError(400, "SPARQL Update takes POST")
+        if not query:
+            if self.command == "POST":
+                raise _HTTPError(400, "no 'query' parameter; send the SPARQL query")
+            return self._service_description()
+        if len(query) > 1:
+            raise _HTTPError(400, "more than one 'query' parameter; send one query per request")
+        text = query[0]
+        from .query import has_service, query_kind
+
+        if has_service(text):
+            raise _HTTPError(403, "SERVICE (federated query) is refused: this endpoint never reaches "
+                                  "out to other servers; query each endpoint yourself")
+        if query_kind(text) == "update":
+            self._write_allowed()
+            raise _HTTPError(400, "send SPARQL Update as POST with 'update' or application/sparql-update")
+        fields: list[tuple[str, str]] = [("query", text)]
+        for key in ("default-graph-uri", "named-graph-uri"):
+            fields.extend((key, v) for v in params.get(key, []))
+        accept = self.headers.get("Accept", "") or ""
+        fmt = (params.get("format") or params.get("output") or [""])[-1].lower()
+        if fmt in _FORMAT_PARAM and (not accept or accept.strip() in ("*/*",) or "text/html" in accept):
+            accept = _FORMAT_PARAM[fmt]
+        elif not accept.strip() or "text/html" in accept.split(",")[0]:
+            accept = "application/sparql-results+json, text/turtle;q=0.9, */*;q=0.1"
+        status, ctype_out, data = self.app.forward(
+            "POST", "/query", urlencode(fields).encode("ascii"),
+            {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+        )
+        if status == 400:
+            from .query import syntax_error
+
+            msg = data.decode("utf-8", "replace")
+            if msg.startswith("error at "):
+                msg = str(syntax_error(text, msg))
+            raise _HTTPError(400, msg)
+        self._send(status, ctype_out, data)
+
+    def _update(self, body: bytes, ctype: str) -> None:
+        text = body.decode("utf-8", "replace")
+        if ctype.startswith("application/x-www-form-urlencoded"):
+            text = " ".join(self._form(text).get("update", []))
+        from .query import has_service
+
+        if has_service(text):
+            raise _HTTPError(403, "SERVICE (federated query) is refused: this endpoint never reaches out")
+        status, ctype_out, data = self.app.forward("POST", "/update", body, {"Content-Type": ctype})
+        if status < 300:
+            self.app._writes += 1
+        self._send(status, ctype_out, data)
+
+    def _graph_store(self, query: str) -> None:
+        headers = {"Accept": self.headers.get("Accept") or "application/n-quads"}
+        body = None
+        if self.command in ("PUT", "POST", "DELETE", "PATCH"):
+            self._write_allowed()
+            body = self._body()
+            headers["Content-Type"] = self.headers.get("Content-Type", "")
+        elif self.command not in ("GET", "HEAD"):
+            raise _HTTPError(405, f"{self.command} is not allowed on /store")
+        status, ctype, data = self.app.forward(self.command if self.command != "HEAD" else "GET",
+                                               "/store" + (f"?{query}" if query else ""), body, headers)
+        if self.command not in ("GET", "HEAD") and status < 300:
+            self.app._writes += 1
+        self._send(status, ctype, data)
+
+    def _service_description(self) -> None:
+        accept = self.headers.get("Accept", "")
+        if accept.split(",")[0].strip().startswith("text/html"):
+            self.send_response(303)
+            self.send_header("Location", "/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        mime, body = self.app.service_description(accept, self._base())
+        self._send(200, f"{mime}; charset=utf-8" if mime.startswith("text/") else mime, body)
+
+    def _questions(self) -> None:
+        from .query import PREFIXES, named_queries
+
+        data = {
+            "prefixes": PREFIXES,
+            "questions": [q.as_dict() for q in named_queries().values()],
+            "limits": {"timeout": self.app.cfg.timeout, "max_result_bytes": self.app.cfg.max_result_bytes},
+            "writable": self.app.cfg.writable,
+        }
+        self._send(200, "application/json; charset=utf-8", json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+    def _question_text(self, name: str, params: dict[str, list[str]]) -> None:
+        from .query import named_query
+
+        q = named_query(name)
+        values = {k: v[-1] for k, v in params.items()}
+        self._send(200, "application/sparql-query; charset=utf-8", q.sparql(values).encode("utf-8"))
+
+    def _status(self) -> None:
+        from .store import store_info
+
+        info = store_info(self.app.store)
+        up = self.app._upstream
+        data = {
+            "store": str(self.app.store),
+            "generation": info.get("generation"),
+            "graphs": len(info.get("graphs", {})),
+            "quads": sum(info.get("graphs", {}).values()),
+            "writable": self.app.cfg.writable,
+            "engine": "oxigraph " + ("serve" if self.app.cfg.writable else "serve-read-only"),
+            "engine_alive": bool(up and up.alive()),
+        }
+        self._send(200, "application/json; charset=utf-8", json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+
+def serve(cfg: ServeConfig, on_ready: Callable[[str], None] | None = None) -> None:
+    """Run the server until Ctrl-C or SIGTERM; every Oxigraph process is stopped on the way out.
+
+    Raises:
+        StoreError: no store, or it cannot be served.
+        GovkgError: the port is taken, or the Oxigraph server is missing.
+    """
+    srv = GovkgServer(cfg)
+
+    def on_term(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        url = srv.start()
+        if on_ready:
+            on_ready(url)
+            sys.stdout.flush()
+        srv.supervise()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        srv.stop()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+

@@ -1,0 +1,524 @@
+"""Named questions, parameters, running queries and the `govkg query` command.
+
+Expected answers come from walking the sample's RDF with rdflib, not from SPARQL, so a wrong
+query cannot agree with itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import doctest
+import io
+import json
+import re
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib.namespace import SKOS
+from typer.testing import CliRunner
+
+import graph.query as gq
+import graph.serve as gs
+import graph.store as gst
+from graph import load
+from graph.cli import app
+from graph.errors import QueryError
+from graph.pipeline import BuildResult
+from graph.query import (
+    Param,
+    _width,
+    bind_params,
+    central_agencies,
+    communities,
+    entity_network,
+    has_service,
+    named_queries,
+    named_query,
+    policy_reach,
+    query_kind,
+    run,
+    run_named,
+    select,
+    to_rows,
+)
+from graph.store import load_file, open_store
+from graph.vocab import GOVKG, NIF, ONTOLOGY_IRI
+
+REQUIRED = {
+    "agencies_implement", "laws_cited", "initiatives", "report_statistics", "cite_law",
+    "shared_policies", "entity", "plans_vs_achievements",
+}
+ENTITY_TYPES = ("Agency", "Law", "Policy", "Initiative", "Place")
+PROMOTERS_OF_YANGTZE_LAW = {"监利市委宣传部", "监利市纪监委", "监利市融媒体中心"}  # the issue's example
+
+
+# -- fixtures ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def store(sample_build: BuildResult) -> ox.Store:
+    return open_store(sample_build.files["store"])
+
+
+@pytest.fixture(scope="module")
+def union(sample_trig: Path) -> Graph:
+    """The merge of the sample's report graphs (the ontology left out), walked with rdflib."""
+    ds = load(sample_trig)
+    g = Graph()
+    for s, p, o, c in ds.quads((None, None, None, None)):
+        if c is not None and getattr(c, "identifier", c) != ONTOLOGY_IRI:
+            g.add((s, p, o))
+    return g
+
+
+@pytest.fixture(scope="module")
+def report(union: Graph) -> URIRef:
+    (rep,) = set(union.subjects(RDF.type, GOVKG.Report))
+    return rep
+
+
+def label(g: Graph, x: object) -> str:
+    return str(g.value(x, RDFS.label))
+
+
+def typed(g: Graph, x: object) -> str | None:
+    for t in ENTITY_TYPES:
+        if (x, RDF.type, GOVKG[t]) in g:
+            return t
+    return None
+
+
+def rows(store: ox.Store, name: str, **params: str) -> list[dict[str, str]]:
+    names, data = to_rows(run_named(store, name, params))
+    return [{n: (t.value if t is not None else "") for n, t in zip(names, r)} for r in data]
+
+
+# -- the named questions -----------------------------------------------------------------------
+
+
+def test_query_named_questions_are_documented() -> None:
+    qs = named_queries()
+    assert REQUIRED <= set(qs)
+    for q in qs.values():
+        assert q.title and q.title_zh and q.description, q.name
+        assert any("\u4e00" <= c <= "\u9fff" for c in q.title_zh), q.name
+        assert q.text.lstrip().startswith("#"), q.name
+
+
+@pytest.mark.parametrize("name", sorted(named_queries()))
+def test_query_every_named_question_runs_from_the_command_line(name: str, sample_build: BuildResult) -> None:
+    res = CliRunner().invoke(app, ["query", "--name", name, "--store", str(sample_build.files["store"]),
+                                   "--format", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["head"]["vars"]
+
+
+def test_query_list_shows_every_question() -> None:
+    res = CliRunner().invoke(app, ["query", "--list"])
+    assert res.exit_code == 0
+    for q in named_queries().values():
+        assert q.name in res.stdout and q.title_zh in res.stdout
+    assert "law=长江保护法" in res.stdout
+
+
+def test_query_agencies_implement(store: ox.Store, union: Graph) -> None:
+    expected: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for a, t in union.subject_objects(GOVKG.implements):
+        if typed(union, a) == "Agency" and typed(union, t) in ("Policy", "Law"):
+            expected[(label(union, a), typed(union, t))].add(label(union, t))
+    got = rows(store, "agencies_implement")
+    assert {(r["agency_label"], r["target_type"]) for r in got} == set(expected)
+    for r in got:
+        labels = expected[(r["agency_label"], r["target_type"])]
+        assert int(r["count"]) == len(labels)
+        assert all(x in r["targets"] for x in labels)
+        assert len(r["targets"]) == sum(map(len, labels)) + len(labels) - 1
+        assert r["reports"] == "1"
+    policies = next(r for r in got if r["agency_label"] == "监利市人民政府" and r["target_type"] == "Policy")
+    assert "证照分离改革" in policies["targets"]
+
+
+def test_query_laws_cited(store: ox.Store, union: Graph) -> None:
+    laws = {x for x in union.subjects(RDF.type, GOVKG.Law)}
+    got = {r["law_label"]: r for r in rows(store, "laws_cited")}
+    assert set(got) == {label(union, x) for x in laws}
+    for law in laws:
+        issuers = {label(union, a) for a in union.subjects(GOVKG.issues, law)}
+        r = got[label(union, law)]
+        assert set(filter(None, r["issuers"].split("、"))) == issuers
+        assert r["reports"] == "1"
+        assert r["law_category"] == str(union.value(law, GOVKG.lawCategory) or "")
+    assert "国务院" in got["重大行政决策程序暂行条例"]["issuers"]
+
+
+def test_query_initiatives(store: ox.Store, union: Graph) -> None:
+    got = {r["initiative"]: r for r in rows(store, "initiatives")}
+    initiatives = set(union.subjects(RDF.type, GOVKG.Initiative))
+    assert set(got) == {str(x) for x in initiatives}
+    for x in initiatives:
+        organisers = {label(union, a) for a in union.subjects(GOVKG.organizes, x)}
+        assert set(filter(None, got[str(x)]["organisers"].split("、"))) == organisers
+
+
+@pytest.mark.parametrize("how", ["locality", "iri", "file", "title", "all"])
+def test_query_report_statistics(store: ox.Store, union: Graph, report: URIRef, how: str) -> None:
+    value = {
+        "locality": "监利",
+        "iri": str(report),
+        "file": str(union.value(report, GOVKG.sourceFile)),
+        "title": str(union.value(report, URIRef("http://purl.org/dc/terms/title")))[:6],
+        "all": "",
+    }[how]
+    got = rows(store, "report_statistics", report=value)
+    stats = list(union.subjects(RDF.type, GOVKG.Statistic))
+    assert len(got) == len(stats) > 0
+    expected = []
+    for s in stats:
+        anchor = union.value(s, GOVKG.mention)
+        expected.append((
+            int(union.value(anchor, NIF.beginIndex)),
+            str(union.value(s, GOVKG.measure)), str(union.value(s, GOVKG.value)), str(union.value(s, GOVKG.unit)),
+            str(union.value(s, GOVKG.surface)), str(union.value(union.value(s, GOVKG.sentence), NIF.isString)),
+            str(union.value(s, GOVKG.about) or ""),
+        ))
+    expected.sort()
+    assert [(r["measure"], r["unit"], r["surface"], r["sentence"], r["about"]) for r in got] == [
+        e[1:2] + e[3:] for e in expected]
+    assert any(r["about"] for r in got)
+    assert [float(r["value"]) for r in got] == [float(e[2]) for e in expected]
+
+
+def test_query_report_statistics_unknown_report(store: ox.Store) -> None:
+    assert rows(store, "report_statistics", report="没有这个地方") == []
+
+
+def test_query_cite_law(store: ox.Store, union: Graph, report: URIRef) -> None:
+    got = rows(store, "cite_law", law="长江保护法")
+    assert len(got) == 1
+    r = got[0]
+    assert r["report"] == str(report) and r["law_label"] == "长江保护法" and r["place"] == "监利市"
+    law = URIRef(r["law_iri"])
+    related = {label(union, a) for a, p in union.subject_predicates(law) if typed(union, a) == "Agency"}
+    assert set(r["agencies"].split("、")) == related == PROMOTERS_OF_YANGTZE_LAW
+    assert int(r["mentions"]) == len(list(union.objects(law, GOVKG.mention)))
+
+
+@pytest.mark.parametrize("law", ["没有这部法", '长江保护法" ) } #', "\\"])
+def test_query_cite_law_odd_input_is_just_a_string(store: ox.Store, law: str) -> None:
+    assert rows(store, "cite_law", law=law) == []
+
+
+def test_query_shared_policies_across_reports(sample_trig: Path, tmp_path: Path, union: Graph,
+                                             report: URIRef) -> None:
+    # a second report: the sample's graph under another IRI and another locality name
+    quads = list(ox.parse(path=str(sample_trig), format=ox.RdfFormat.TRIG))
+    text = "".join(f"{q} .\n" for q in quads if q.graph_name.value == str(report))
+    code = str(union.value(report, GOVKG.locality)).rsplit("/", 1)[-1]
+    second = text.replace(str(report), str(report) + "b").replace("监利", "测试").replace(code, "999999")
+    path = tmp_path / "two.nq"
+    path.write_text("".join(f"{q} .\n" for q in quads) + second, encoding="utf-8")
+    two = load_file(path)
+    got = {r["policy_label"]: r for r in rows(two, "shared_policies")}
+    policies = {label(union, p) for p in union.subjects(RDF.type, GOVKG.Policy)
+                if "监利" not in str(p)}  # the same IRI in both copies
+    assert set(got) == policies
+    assert all(r["reports"] == "2" and r["places"] == "2" for r in got.values())
+    assert rows(two, "shared_policies", min_reports="3") == []
+
+
+def test_query_shared_policies_on_one_report(store: ox.Store, union: Graph) -> None:
+    assert rows(store, "shared_policies") == []
+    assert len(rows(store, "shared_policies", min_reports="1")) == len(set(union.subjects(RDF.type, GOVKG.Policy)))
+    with pytest.raises(QueryError, match="whole number"):
+        rows(store, "shared_policies", min_reports="2 } DROP ALL")
+
+
+def test_query_entity_neighbourhood_with_provenance(store: ox.Store, union: Graph) -> None:
+    got = rows(store, "entity", entity="长江保护法")
+    law = URIRef(got[0]["node"])
+    assert label(union, law) == "长江保护法"
+    incoming = [r for r in got if r["direction"] == "←"]
+    assert {r["other_label"] for r in incoming if "promotes" in r["relation"]} == PROMOTERS_OF_YANGTZE_LAW
+    for r in incoming:
+        a = next(a for a in union.subjects(RDF.subject, URIRef(r["other"]))
+                 if (a, RDF.object, law) in union)
+        assert r["evidence"] == str(union.value(union.value(a, GOVKG.sentence), NIF.isString))
+        assert "长江保护法" in r["evidence"]
+    attrs = {(r["relation"], r["other"]) for r in got if r["direction"] == "="}
+    assert any(rel.endswith("label") and o == "长江保护法" for rel, o in attrs)
+    expected_rel = {(str(a), str(p)) for a, p in union.subject_predicates(law) if typed(union, a)}
+    assert {(r["other"], r["relation"].split()[-1]) for r in incoming} == {
+        (a, p.rsplit("#", 1)[-1]) for a, p in expected_rel}
+
+
+@pytest.mark.parametrize("key", ["label", "alias", "iri"])
+def test_query_entity_found_by_label_alias_or_iri(store: ox.Store, union: Graph, key: str) -> None:
+    gov = next(x for x in union.subjects(RDF.type, GOVKG.Agency) if label(union, x) == "监利市人民政府")
+    value = {"label": "监利市人民政府", "alias": str(union.value(gov, SKOS.altLabel)), "iri": str(gov)}[key]
+    got = rows(store, "entity", entity=value)
+    assert {r["node"] for r in got} == {str(gov)}
+    outgoing = {r["other"] for r in got if r["direction"] == "→"}
+    assert outgoing == {str(o) for p, o in union.predicate_objects(gov) if typed(union, o)}
+
+
+def test_query_plans_vs_achievements(store: ox.Store, union: Graph) -> None:
+    expected: dict[str, dict[str, set]] = defaultdict(lambda: {"achievement": set(), "plan": set()})
+    for e, m in union.subject_objects(GOVKG.mention):
+        if not typed(union, e):
+            continue
+        s = union.value(m, GOVKG.sentence)
+        role = str(union.value(s, GOVKG.role)).rsplit("#", 1)[-1]
+        if role in ("achievement", "plan"):
+            expected[str(e)][role].add(s)
+    got = {r["entity"]: r for r in rows(store, "plans_vs_achievements", report="监利")}
+    assert set(got) == set(expected)
+    for e, r in got.items():
+        assert int(r["achievement_sentences"]) == len(expected[e]["achievement"])
+        assert int(r["plan_sentences"]) == len(expected[e]["plan"])
+        texts = {str(union.value(s, NIF.isString)) for s in expected[e]["plan"]}
+        assert (r["plan_example"] in texts) if texts else r["plan_example"] == ""
+    assert any(int(r["plan_sentences"]) and int(r["achievement_sentences"]) for r in got.values())
+
+
+def test_query_reports_and_types(store: ox.Store, union: Graph, report: URIRef) -> None:
+    (r,) = rows(store, "reports")
+    assert r["report"] == str(report)
+    assert r["file"] == str(union.value(report, GOVKG.sourceFile))
+    assert int(r["entities"]) == len(set(union.subjects(GOVKG.mentionedIn, report)))
+    assert int(r["statistics"]) == len(set(union.subjects(RDF.type, GOVKG.Statistic)))
+    got = {x["type"]: int(x["entities"]) for x in rows(store, "entity_types")}
+    assert got == {t: len(set(union.subjects(RDF.type, GOVKG[t]))) for t in ENTITY_TYPES}
+
+
+# -- parameters, tokens ------------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_query_parameters_are_always_one_literal(value: str) -> None:
+    q = bind_params("SELECT ?x WHERE { BIND ($v AS ?x) } # $v", [Param("v", "")], {"v": value})
+    (sol,) = list(ox.Store().query(q))
+    assert sol["x"].value == value
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.text(max_size=20))
+def test_query_zh_parameters_are_tagged(value: str) -> None:
+    q = bind_params("SELECT ?x WHERE { BIND ($v AS ?x) }", [Param("v", "", "zh")], {"v": value})
+    (sol,) = list(ox.Store().query(q))
+    assert (sol["x"].value, sol["x"].language) == (value, "zh")
+
+
+def test_query_parameter_errors() -> None:
+    q = named_query("cite_law")
+    with pytest.raises(QueryError, match="unknown parameter.*it takes: law"):
+        q.sparql({"lawx": "x"})
+    with pytest.raises(QueryError, match="takes an IRI"):
+        Param("r", "", "iri").literal("not an iri> } DROP ALL {")
+    assert Param("r", "", "iri").literal("https://w3id.org/govkg/id/x") == "<https://w3id.org/govkg/id/x>"
+
+
+def test_query_named_question_files_are_checked(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.rq"
+    bad.write_text("# A question\n# 一个问题\nSELECT ?x WHERE { ?x ?p $undeclared }\n", encoding="utf-8")
+    with pytest.raises(QueryError, match=r"\$undeclared"):
+        named_queries(tmp_path)
+    bad.write_text("# A question\n# 一个问题\n# param: law = x\nSELECT ?law WHERE { ?law ?p $law }\n",
+                   encoding="utf-8")
+    with pytest.raises(QueryError, match=r"\?NAME"):
+        named_queries(tmp_path)
+    bad.write_text("SELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    with pytest.raises(QueryError, match="comment lines"):
+        named_queries(tmp_path)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", True),
+    ("select * { service silent ?endpoint { ?s ?p ?o } }", True),
+    ("SELECT * {SERVICE<http://x/>{?s ?p ?o}}", True),
+    ('SELECT * { ?s ?p "SERVICE <http://x/>" }', False),
+    ("SELECT * { ?s ?p ?o } # SERVICE <http://x/>", False),
+    ("SELECT * { ?s <http://x/SERVICE> ?o . ?s ex:SERVICE ?service }", False),
+    ("SELECT * { ?s ?p '''multi\nline SERVICE''' }", False),
+])
+def test_query_has_service(text: str, expected: bool) -> None:
+    assert has_service(text) is expected
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("PREFIX a: <http://a/> SELECT * {}", "select"), ("ASK {}", "ask"), ("CONSTRUCT WHERE { ?s ?p ?o }", "construct"),
+    ("DESCRIBE <http://x>", "describe"), ("INSERT DATA { <a:a> <a:b> <a:c> }", "update"),
+    ("# SELECT\nDROP ALL", "update"), ("", "unknown"),
+])
+def test_query_kind(text: str, kind: str) -> None:
+    assert query_kind(text) == kind
+
+
+# -- the command line --------------------------------------------------------------------------
+
+
+def _govkg(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "graph", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=120)
+
+
+def _caret_matches(message: str, line_no: int) -> None:
+    """The caret sits under the column the message names (display width, CJK counted double)."""
+    col = int(re.search(r"at line \d+, column (\d+)", message).group(1))
+    lines = message.splitlines()
+    src = next(x for x in lines if re.match(rf"\s+{line_no} \| ", x))
+    caret = lines[lines.index(src) + 1]
+    text = src.split(" | ", 1)[1]
+    assert _width(caret.split(" | ", 1)[1].rstrip()) - 1 == _width(text[: col - 1])
+
+
+def test_query_syntax_error_shows_line_column_and_text(sample_build: BuildResult) -> None:
+    q = "PREFIX govkg: <https://w3id.org/govkg/ontology#>\nSELECT ?a WHERE {\n  ?a a govkg:Agency .\n  ?a ?p\n}"
+    res = _govkg("query", "--store", str(sample_build.files["store"]), q)
+    assert res.returncode == 1
+    assert "Traceback" not in res.stderr
+    assert re.match(r"govkg: error: SPARQL syntax error at line 5, column \d+: expected", res.stderr)
+    assert "    4 |   ?a ?p\n    5 | }\n" in res.stderr  # the text around it
+    _caret_matches(res.stderr, 5)
+
+
+def test_query_syntax_error_in_a_file_names_the_file(sample_build: BuildResult, tmp_path: Path) -> None:
+    f = tmp_path / "q.rq"
+    f.write_text('SELECT ?x WHERE { ?x ?p "长江保护法" . ?x ?p }', encoding="utf-8")
+    res = CliRunner().invoke(app, ["query", "--file", str(f), "--store", str(sample_build.files["store"])])
+    assert res.exit_code == 1
+    assert f"SPARQL syntax error in {f} at line 1, column" in res.output
+    _caret_matches(res.output, 1)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["query", "--store", "/nonexistent/store", "ASK {}"], "run `govkg build`"),
+    (["query", "--name", "nope"], "no named question 'nope'"),
+    (["query"], "exactly one of"),
+    (["query", "ASK {}", "--name", "cite_law"], "exactly one of"),
+    (["query", "ASK {}", "--format", "xml"], "unknown --format"),
+    (["query", "--name", "cite_law", "--param", "law"], "NAME=VALUE"),
+    (["query", "--name", "cite_law", "--param", "statute=x"], "unknown parameter"),
+    (["query", "INSERT DATA { <a:a> <a:b> <a:c> }"], "only reads"),
+    (["query", "--file", "/nonexistent.rq"], "no such query file"),
+    (["query", "--graph", "/nonexistent.trig", "ASK {}"], "no such graph file"),
+])
+def test_query_command_errors_are_one_line(args: list[str], message: str, sample_build: BuildResult) -> None:
+    if "--store" not in args and "--graph" not in args:
+        args = [*args, "--store", str(sample_build.files["store"])]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 1
+    assert message in res.output
+    assert res.output.count("\n") == 1 and res.output.startswith("govkg: error: ")
+
+
+def test_query_default_store_is_output_store(sample_build: BuildResult, tmp_path: Path) -> None:
+    res = _govkg("query", "--name", "entity_types", cwd=tmp_path)
+    assert res.returncode == 1 and "output/store" in res.stderr and "Traceback" not in res.stderr
+    (tmp_path / "output").symlink_to(sample_build.out_dir)
+    res = _govkg("query", "--name", "entity_types", "--format", "csv", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.splitlines()[0] == "type,entities,reports"
+
+
+def test_query_table_aligns_chinese(sample_build: BuildResult) -> None:
+    res = CliRunner().invoke(app, ["query", "--name", "laws_cited", "--store", str(sample_build.files["store"])])
+    assert res.exit_code == 0
+    lines = res.stdout.splitlines()
+    assert lines[-1].endswith("rows)")
+    bars = {tuple(_width(line[:i]) for i, c in enumerate(line) if c in "|+") for line in lines[:-1]}
+    assert len(bars) == 1  # every column separator at the same display column on every line
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json"])
+def test_query_formats_agree(sample_build: BuildResult, store: ox.Store, fmt: str) -> None:
+    res = CliRunner().invoke(app, ["query", "--name", "laws_cited", "--store", str(sample_build.files["store"]),
+                                   "--format", fmt])
+    assert res.exit_code == 0
+    expected = {r["law_label"] for r in rows(store, "laws_cited")}
+    if fmt == "json":
+        data = json.loads(res.stdout)
+        got = {b["law_label"]["value"] for b in data["results"]["bindings"]}
+    else:
+        reader = csv.DictReader(io.StringIO(res.stdout), delimiter="," if fmt == "csv" else "\t",
+                                quoting=csv.QUOTE_MINIMAL if fmt == "csv" else csv.QUOTE_NONE)
+        got = {r["law_label"] if fmt == "csv" else r["?law_label"].split('"')[1] for r in reader}
+    assert got == expected
+
+
+def test_query_ask_and_construct(sample_build: BuildResult, union: Graph) -> None:
+    s = str(sample_build.files["store"])
+    res = CliRunner().invoke(app, ["query", "--store", s,
+                                   "PREFIX govkg: <https://w3id.org/govkg/ontology#> ASK { ?a a govkg:Agency }"])
+    assert res.stdout.strip() == "true"
+    q = ("PREFIX govkg: <https://w3id.org/govkg/ontology#> CONSTRUCT { ?a govkg:promotes ?b } "
+         "WHERE { ?a govkg:promotes ?b }")
+    res = CliRunner().invoke(app, ["query", "--store", s, q])
+    assert res.exit_code == 0 and "@prefix govkg:" in res.stdout
+    g = Graph().parse(data=res.stdout, format="turtle")
+    assert set(g) == set(union.triples((None, GOVKG.promotes, None)))
+    res = CliRunner().invoke(app, ["query", "--store", s, q, "--format", "csv"])
+    assert res.exit_code == 1 and "give a graph" in res.output
+
+
+def test_query_graph_file_answers_like_the_store(sample_build: BuildResult, sample_trig: Path) -> None:
+    outs = []
+    for src in (["--store", str(sample_build.files["store"])], ["--graph", str(sample_trig)]):
+        res = CliRunner().invoke(app, ["query", "--name", "cite_law", "--format", "json", *src])
+        assert res.exit_code == 0
+        rows_ = json.loads(res.stdout)["results"]["bindings"]
+        for r in rows_:  # GROUP_CONCAT's order is the engine's
+            r["agencies"]["value"] = sorted(r["agencies"]["value"].split("、"))
+        outs.append(rows_)
+    assert outs[0] == outs[1] != []
+
+
+# -- pandas and networkx -----------------------------------------------------------------------
+
+
+def test_query_dataframe_types(store: ox.Store) -> None:
+    df = select(store, "report_statistics", report="监利")
+    assert list(df.columns) == ["title", "measure", "value", "unit", "about", "surface", "sentence"]
+    assert df["value"].dtype.kind == "f" and len(df) > 0
+    with pytest.raises(QueryError, match="only apply to named questions"):
+        select(store, "SELECT * WHERE { ?s ?p ?o } LIMIT 1", law="x")
+
+
+def test_query_entity_network(store: ox.Store, union: Graph) -> None:
+    import networkx as nx
+
+    g = entity_network(store)
+    edges = {(str(s), str(o), str(p).rsplit("#", 1)[-1]) for s, p, o in union
+             if typed(union, s) and typed(union, o)}
+    assert {(u, v, k) for u, v, k in g.edges(keys=True)} == edges
+    und = nx.Graph()
+    und.add_edges_from((u, v) for u, v, _ in edges)
+    deg = nx.degree_centrality(und)
+    best = max((n for n in und if typed(union, URIRef(n)) == "Agency"), key=lambda n: (deg[n], label(union, URIRef(n))))
+    assert central_agencies(g)[0][0] == label(union, URIRef(best)) == "监利市人民政府"
+    reach = dict(policy_reach(g, top=1000))
+    for p in union.subjects(RDF.type, GOVKG.Policy):
+        linked = {a for a in (*union.subjects(None, p), *union.objects(p)) if typed(union, a) == "Agency"}
+        assert reach.get(label(union, p), 0) == len(linked)
+    parts = communities(g)
+    assert sorted(x for p in parts for x in p) == sorted(d["label"] for _, d in g.nodes(data=True))
+
+
+@pytest.mark.parametrize("module", [gq, gst, gs])
+def test_query_doctests(module: object) -> None:
+    res = doctest.testmod(module, optionflags=doctest.ELLIPSIS)  # type: ignore[arg-type]
+    assert res.failed == 0
+    assert res.attempted > 0 or module is gst
+
+
+def test_query_run_rejects_updates(store: ox.Store) -> None:
+    with pytest.raises(QueryError, match="only reads"):
+        run(store, "DELETE WHERE { ?s ?p ?o }")

@@ -1,0 +1,588 @@
+"""`govkg serve`: the real server (Oxigraph behind our layer) on a free loopback port, queried
+with SPARQLWrapper and plain HTTP; the query page in headless Chromium."""
+
+from __future__ import annotations
+
+import csv
+import http.client
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+from graph.pipeline import BuildResult
+from graph.query import named_query, to_rows
+from graph.store import open_store, write_store
+
+GOVKG = "https://w3id.org/govkg/ontology#"
+PREFIX = f"PREFIX govkg: <{GOVKG}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+AGENCIES = PREFIX + "SELECT ?a ?l WHERE { ?a a govkg:Agency ; rdfs:label ?l } ORDER BY ?l"
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # never finishes in time
+
+
+@dataclass
+class Server:
+    url: str
+    proc: subprocess.Popen[bytes]
+    store: Path
+    log: Path
+
+    @property
+    def port(self) -> int:
+        return int(urllib.parse.urlsplit(self.url).port or 0)
+
+    def children(self) -> set[int]:
+        return _children(self.proc.pid)
+
+
+def _children(pid: int) -> set[int]:
+    out = set()
+    for p in Path("/proc").iterdir():
+        if p.name.isdigit():
+            try:
+                status = (p / "status").read_text()
+            except OSError:
+                continue
+            m = re.search(r"^PPid:\s+(\d+)$", status, re.M)
+            if m and int(m.group(1)) == pid:
+                out.add(int(p.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in state
+
+
+def start_server(store: Path, log: Path, *args: str) -> Server:
+    """Run `govkg serve --port 0` and wait (bounded) for the line with its URL."""
+    out = log.with_suffix(".out")
+    with out.open("wb") as fo, log.open("wb") as fe:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "graph", "serve", "--store", str(store), "--port", "0", *args],
+            stdout=fo, stderr=fe, stdin=subprocess.DEVNULL,
+        )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        m = re.search(r"SPARQL endpoint (http://127\.0\.0\.1:\d+/)sparql", out.read_text())
+        if m:
+            return Server(m.group(1), proc, store, log)
+        if proc.poll() is not None:
+            break
+        time.sleep(0.1)
+    proc.kill()
+    proc.wait()
+    pytest.fail(f"govkg serve did not start: {log.read_text()}")
+
+
+def stop_server(srv: Server) -> None:
+    """SIGTERM, then check that the server and every Oxigraph process it started are gone."""
+    kids = srv.children()
+    srv.proc.send_signal(signal.SIGTERM)
+    try:
+        srv.proc.wait(20)
+    except subprocess.TimeoutExpired:
+        srv.proc.kill()
+        srv.proc.wait()
+        for k in kids:
+            os.kill(k, signal.SIGKILL)
+        pytest.fail("govkg serve did not stop on SIGTERM")
+    deadline = time.monotonic() + 10
+    while any(_alive(k) for k in kids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [k for k in kids if _alive(k)]
+    for k in left:
+        os.kill(k, signal.SIGKILL)
+    assert not left, "Oxigraph processes outlived govkg serve"
+    assert not list(srv.store.parent.glob(f".{srv.store.name}-serve-*")), "checkpoints were left behind"
+
+
+@pytest.fixture(scope="module")
+def server(sample_build: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    base = tmp_path_factory.mktemp("serve")
+    store = base / "store"
+    shutil.copytree(sample_build.files["store"], store)
+    srv = start_server(store, base / "serve.log", "--timeout", "2", "--max-result-mb", "0.25",
+                       "--max-request-kb", "64")
+    assert srv.children(), "no Oxigraph process behind the layer"
+    yield srv
+    stop_server(srv)
+
+
+def request(srv: Server, method: str, path: str, body: bytes | str | None = None,
+            headers: dict[str, str] | None = None, timeout: float = 30) -> tuple[int, dict[str, str], bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=timeout)
+    try:
+        conn.request(method, path, body=body.encode() if isinstance(body, str) else body, headers=headers or {})
+        resp = conn.getresponse()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
+    finally:
+        conn.close()
+
+
+def get_query(srv: Server, query: str, accept: str = "application/sparql-results+json", **kw: object):
+    return request(srv, "GET", "/sparql?" + urllib.parse.urlencode({"query": query}), headers={"Accept": accept},
+                   **kw)  # type: ignore[arg-type]
+
+
+def embedded(srv: Server, query: str) -> list[tuple[str, ...]]:
+    names, rows = to_rows(open_store(srv.store).query(query))
+    return sorted(tuple(_concat(t.value) if t is not None else "" for t in r) for r in rows)
+
+
+def _concat(v: str) -> str:
+    """GROUP_CONCAT lists come in the engine's order (Oxigraph hashes with a per-process key)."""
+    return "、".join(sorted(v.split("、")))
+
+
+def json_rows(body: bytes) -> list[tuple[str, ...]]:
+    data = json.loads(body)
+    names = data["head"]["vars"]
+    return sorted(tuple(_concat(b.get(n, {}).get("value", "")) for n in names) for b in data["results"]["bindings"])
+
+
+# -- the protocol ------------------------------------------------------------------------------
+
+
+def _listening(pid: int) -> set[tuple[str, int]]:
+    """The TCP addresses a process listens on (from /proc: its socket inodes in /proc/net/tcp*)."""
+    inodes = set()
+    for fd in (Path("/proc") / str(pid) / "fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    out = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            f = line.split()
+            if f[3] == "0A" and f[9] in inodes:  # LISTEN
+                addr, port = f[1].split(":")
+                if len(addr) == 8:
+                    ip = socket.inet_ntop(socket.AF_INET, bytes.fromhex(addr)[::-1])
+                else:
+                    ip = socket.inet_ntop(socket.AF_INET6, b"".join(
+                        bytes.fromhex(addr[i:i + 8])[::-1] for i in range(0, 32, 8)))
+                out.add((ip, int(port, 16)))
+    return out
+
+
+def test_serve_binds_loopback_only(server: Server) -> None:
+    assert server.url.startswith("http://127.0.0.1:")
+    layer = _listening(server.proc.pid)
+    assert layer == {("127.0.0.1", server.port)}
+    engines = set().union(*(_listening(k) for k in server.children()))
+    assert engines and all(ip == "127.0.0.1" and port != server.port for ip, port in engines)
+
+
+def test_serve_get_and_post_agree_with_the_store(server: Server) -> None:
+    expected = embedded(server, AGENCIES)
+    assert expected
+    s1, h1, b1 = get_query(server, AGENCIES)
+    s2, _, b2 = request(server, "POST", "/sparql", urllib.parse.urlencode({"query": AGENCIES}),
+                        {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"})
+    s3, _, b3 = request(server, "POST", "/query", AGENCIES,
+                        {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+    assert s1 == s2 == s3 == 200
+    assert h1["content-type"].startswith("application/sparql-results+json")
+    assert json_rows(b1) == json_rows(b2) == json_rows(b3) == expected
+
+
+@pytest.mark.parametrize("accept", ["application/sparql-results+json", "application/sparql-results+xml",
+                                    "text/csv", "text/tab-separated-values"])
+def test_serve_select_formats(server: Server, accept: str) -> None:
+    status, headers, body = get_query(server, AGENCIES, accept)
+    assert status == 200 and headers["content-type"].startswith(accept)
+    labels = sorted(r[1] for r in embedded(server, AGENCIES))
+    text = body.decode("utf-8")
+    if accept.endswith("json"):
+        got = [b["l"]["value"] for b in json.loads(text)["results"]["bindings"]]
+    elif accept.endswith("xml"):
+        ns = "{http://www.w3.org/2005/sparql-results#}"
+        root = ElementTree.fromstring(body)
+        got = [b.find(f"{ns}literal").text for b in root.iter(f"{ns}binding") if b.get("name") == "l"]
+    elif accept == "text/csv":
+        got = [r["l"] for r in csv.DictReader(io.StringIO(text))]
+    else:
+        got = [line.split("\t")[1].split('"')[1] for line in text.splitlines()[1:]]
+    assert sorted(got) == labels
+
+
+@pytest.mark.parametrize(("accept", "fmt"), [("text/turtle", "turtle"), ("application/n-triples", "nt"),
+                                             ("application/rdf+xml", "xml"), ("application/ld+json", "json-ld")])
+def test_serve_graph_formats(server: Server, accept: str, fmt: str) -> None:
+    q = PREFIX + "CONSTRUCT { ?a govkg:promotes ?b } WHERE { ?a govkg:promotes ?b }"
+    status, headers, body = get_query(server, q, accept)
+    assert status == 200 and headers["content-type"].startswith(accept)
+    got = Graph().parse(data=body.decode("utf-8"), format=fmt)
+    expected = Graph().parse(data=ox.serialize(open_store(server.store).query(q), format=ox.RdfFormat.N_TRIPLES)
+                             .decode("utf-8"), format="nt")
+    assert len(expected) > 0 and isomorphic(got, expected)
+
+
+def test_serve_ask(server: Server) -> None:
+    status, _, body = get_query(server, PREFIX + "ASK { ?a govkg:promotes ?b }")
+    assert status == 200 and json.loads(body)["boolean"] is True
+    status, _, body = get_query(server, "ASK { <urn:x> <urn:y> <urn:z> }", "application/sparql-results+xml")
+    assert status == 200 and b"<boolean>false</boolean>" in body
+
+
+def test_serve_sparqlwrapper(server: Server) -> None:
+    from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
+
+    expected = embedded(server, AGENCIES)
+    sw = SPARQLWrapper(server.url + "sparql")
+    sw.setQuery(AGENCIES)
+    sw.setReturnFormat(JSON)
+    data = sw.query().convert()
+    assert sorted((b["a"]["value"], b["l"]["value"]) for b in data["results"]["bindings"]) == expected
+    for fmt in (XML, CSV, TSV):
+        sw.setReturnFormat(fmt)
+        res = sw.query()
+        assert res.response.status == 200
+        out = res.convert()
+        text = out.toxml() if fmt == XML else out.decode("utf-8")
+        assert all(label in text for _, label in expected)
+    sw.setMethod("POST")
+    sw.setReturnFormat(JSON)
+    assert len(sw.query().convert()["results"]["bindings"]) == len(expected)
+    sw.setQuery(PREFIX + "CONSTRUCT { ?a govkg:promotes ?b } WHERE { ?a govkg:promotes ?b }")
+    sw.setReturnFormat(TURTLE)
+    g = Graph().parse(data=sw.query().convert().decode("utf-8"), format="turtle")
+    assert len(g) == len(embedded(server, PREFIX + "SELECT * WHERE { ?a govkg:promotes ?b }"))
+
+
+def test_serve_service_description(server: Server) -> None:
+    status, headers, body = request(server, "GET", "/sparql", headers={"Accept": "text/turtle"})
+    assert status == 200 and headers["content-type"].startswith("text/turtle")
+    g = Graph().parse(data=body.decode("utf-8"), format="turtle")
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    assert (None, URIRef(sd + "endpoint"), URIRef(server.url + "sparql")) in g
+    assert (None, URIRef(sd + "supportedLanguage"), URIRef(sd + "SPARQL11Query")) in g
+    assert (None, URIRef(sd + "feature"), URIRef(sd + "BasicFederatedQuery")) not in g
+    assert (None, URIRef(sd + "supportedLanguage"), URIRef(sd + "SPARQL11Update")) not in g
+    status, headers, _ = request(server, "GET", "/sparql", headers={"Accept": "text/html"})
+    assert status == 303 and headers["location"] == "/"
+
+
+def test_serve_cors(server: Server) -> None:
+    _, headers, _ = get_query(server, AGENCIES)
+    assert headers["access-control-allow-origin"] == "*"
+    status, headers, _ = request(server, "OPTIONS", "/sparql", headers={
+        "Origin": "http://localhost:3000", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    assert status == 204 and "POST" in headers["access-control-allow-methods"]
+    assert "PUT" not in headers["access-control-allow-methods"]
+    assert "content-type" in headers["access-control-allow-headers"].lower()
+
+
+# -- safe by default ---------------------------------------------------------------------------
+
+
+def _count(server: Server) -> int:
+    return int(json_rows(get_query(server, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[2])[0][0])
+
+
+@pytest.mark.parametrize(("method", "path", "body", "ctype"), [
+    ("POST", "/update", "update=" + urllib.parse.quote("DROP ALL"), "application/x-www-form-urlencoded"),
+    ("POST", "/sparql", "update=" + urllib.parse.quote("DROP ALL"), "application/x-www-form-urlencoded"),
+    ("POST", "/sparql", "DROP ALL", "application/sparql-update"),
+    ("POST", "/sparql", "query=" + urllib.parse.quote("CLEAR DEFAULT"), "application/x-www-form-urlencoded"),
+    ("PUT", "/store?default", "<urn:a> <urn:b> <urn:c> .", "application/n-triples"),
+    ("POST", "/store?default", "<urn:a> <urn:b> <urn:c> .", "application/n-triples"),
+    ("DELETE", "/store?default", "", ""),
+])
+def test_serve_is_read_only(server: Server, method: str, path: str, body: str, ctype: str) -> None:
+    before = _count(server)
+    status, _, text = request(server, method, path, body, {"Content-Type": ctype} if ctype else {})
+    assert status == 403 and b"read-only" in text and b"--writable" in text
+    assert _count(server) == before
+
+
+def test_serve_graph_store_reads_are_allowed(server: Server) -> None:
+    status, headers, body = request(server, "GET", "/store?graph=" + urllib.parse.quote(GOVKG[:-1], safe=""),
+                                    headers={"Accept": "text/turtle"})
+    assert status == 200 and headers["content-type"].startswith("text/turtle")
+    assert len(Graph().parse(data=body.decode("utf-8"), format="turtle")) > 100
+
+
+def test_serve_refuses_service(server: Server) -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(2)
+    port = listener.getsockname()[1]
+    try:
+        for q in (f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
+                  f"select * {{ service silent <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}"):
+            status, _, body = get_query(server, q)
+            assert status == 403 and b"SERVICE" in body
+        with pytest.raises(TimeoutError):
+            listener.accept()  # nobody called
+    finally:
+        listener.close()
+
+
+def test_serve_time_limit(server: Server) -> None:
+    t0 = time.monotonic()
+    status, _, body = get_query(server, HEAVY)
+    took = time.monotonic() - t0
+    assert status == 503 and b"time limit of 2 s" in body and b"--timeout" in body
+    assert took < 10
+    assert get_query(server, AGENCIES)[0] == 200  # still answering
+
+
+def test_serve_result_size_limit(server: Server) -> None:
+    status, _, body = get_query(server, "SELECT * WHERE { ?s ?p ?o }")
+    assert status == 507 and b"limit of 0.25 MB" in body and b"--max-result-mb" in body
+    status, _, body = get_query(server, "SELECT * WHERE { ?s ?p ?o } LIMIT 10")
+    assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 10
+
+
+def test_serve_syntax_error_is_400_with_position(server: Server) -> None:
+    status, _, body = get_query(server, "SELECT ?s WHERE {\n  ?s ?p ?o\n")
+    text = body.decode("utf-8")
+    assert status == 400 and "syntax error at line 3" in text and "^" in text
+
+
+@pytest.mark.parametrize(("method", "path", "body", "headers", "reason"), [
+    ("GET", "/sparql?query=%ZZ", None, {}, b"percent-encoded"),
+    ("GET", "/sparql?query=%FF%FE", None, {}, b"UTF-8"),
+    ("GET", "/sparql?query=ASK%7B%7D&query=ASK%7B%7D", None, {}, b"more than one"),
+    ("POST", "/sparql", "x" * 70000, {"Content-Type": "application/sparql-query"}, b"larger than the server's limit"),
+    ("POST", "/sparql", "ASK {}", {"Content-Type": "text/plain"}, b"application/sparql-query"),
+    ("POST", "/sparql", "", {"Content-Type": "application/x-www-form-urlencoded"}, b"no 'query'"),
+    ("POST", "/sparql", "ASK {}", {"Content-Type": "application/sparql-query", "Content-Length": "abc"},
+     b"Content-Length"),
+    ("GET", "/nope", None, {}, b"no such page"),
+    ("GET", "/questions/nope.rq", None, {}, b"no named question"),
+    ("GET", "/questions/cite_law.rq?lawx=1", None, {}, b"unknown parameter"),
+])
+def test_serve_bad_requests_get_a_reason(server: Server, method: str, path: str, body: str | None,
+                                         headers: dict[str, str], reason: bytes) -> None:
+    status, h, text = request(server, method, path, body, headers)
+    assert status in (400, 404) and reason in text, text
+    assert h["content-type"].startswith("text/plain")
+    assert get_query(server, AGENCIES)[0] == 200
+
+
+def test_serve_survives_garbage(server: Server) -> None:
+    for raw in (b"\x00\x01\x02 garbage\r\n\r\n", b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\n\r\n",
+                b"BREW /sparql HTTP/1.1\r\n\r\n",
+                b"POST /sparql HTTP/1.1\r\nContent-Length: 100\r\n\r\nASK"):  # the last one stalls
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as s:
+            s.sendall(raw)
+            if raw.startswith(b"POST"):
+                continue
+            answer = s.recv(200)
+            if answer.startswith(b"HTTP/"):
+                assert answer.split(b" ")[1] in (b"400", b"414", b"501")
+    assert get_query(server, AGENCIES)[0] == 200
+
+
+def test_serve_refuses_foreign_host_names(server: Server) -> None:
+    status, _, body = request(server, "GET", "/sparql?query=ASK%7B%7D", headers={"Host": "attacker.example"})
+    assert status == 403 and b"Host" in body
+    assert request(server, "GET", "/status", headers={"Host": f"localhost:{server.port}"})[0] == 200
+
+
+def test_serve_concurrent_clients(server: Server) -> None:
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    expected = embedded(server, AGENCIES)
+    cite = named_query("cite_law").sparql()
+    cite_rows = embedded(server, cite)
+    heavy: list[int] = []
+
+    def slow() -> None:
+        heavy.append(get_query(server, HEAVY)[0])
+
+    def client(i: int) -> bool:
+        for k in range(5):
+            if (i + k) % 2:
+                sw = SPARQLWrapper(server.url + "sparql")
+                sw.setQuery(AGENCIES)
+                sw.setReturnFormat(JSON)
+                data = sw.query().convert()
+                got = sorted((b["a"]["value"], b["l"]["value"]) for b in data["results"]["bindings"])
+                if got != expected:
+                    return False
+            else:
+                status, _, body = get_query(server, cite)
+                if status != 200 or json_rows(body) != cite_rows:
+                    return False
+        return True
+
+    t = threading.Thread(target=slow)
+    t.start()  # a query that runs into the time limit meanwhile does not hold the others up
+    t0 = time.monotonic()
+    with ThreadPoolExecutor(max_workers=24) as pool:
+        results = list(pool.map(client, range(24)))
+    took = time.monotonic() - t0
+    t.join(30)
+    assert all(results) and len(results) == 24
+    assert heavy == [503]
+    assert took < 60
+
+
+# -- the query page and the graph view --------------------------------------------------------
+
+
+def test_serve_named_questions_endpoint(server: Server) -> None:
+    status, _, body = request(server, "GET", "/questions.json")
+    data = json.loads(body)
+    assert status == 200 and {q["name"] for q in data["questions"]} >= {"cite_law", "entity"}
+    status, headers, body = request(server, "GET", "/questions/cite_law.rq?law=" + urllib.parse.quote('长江" } DROP ALL #'))
+    assert status == 200 and headers["content-type"].startswith("application/sparql-query")
+    assert '"长江\\" } DROP ALL #"' in body.decode("utf-8")
+
+
+def test_serve_view_route(server: Server) -> None:
+    status, headers, body = request(server, "GET", "/view", timeout=120)
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    page = body.decode("utf-8")
+    assert "<html" in page and "长江保护法" in page
+    assert not re.search(r"""(src|href)=["']https?://""", page)
+    status, _, body = request(server, "GET", "/view?report=no-such-report", timeout=120)
+    assert status == 400
+
+
+def _page_offline_except_loopback(page, port: int) -> list[str]:
+    """Let the page talk to our server only; record anything else it tries."""
+    blocked: list[str] = []
+
+    def route(r):
+        url = r.request.url
+        if url.startswith(f"http://127.0.0.1:{port}/") or url.startswith("data:"):
+            r.continue_()
+        else:
+            blocked.append(url)
+            r.abort()
+
+    page.route("**/*", route)
+    return blocked
+
+
+def _until(ok, page, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while not ok():
+        if time.monotonic() > deadline:
+            pytest.fail("the page did not get there in time")
+        page.wait_for_timeout(100)
+
+
+@pytest.mark.browser
+def test_serve_query_page_in_chromium(server: Server) -> None:
+    from browser import browser_page
+
+    with browser_page(offline=False) as page:
+        blocked = _page_offline_except_loopback(page, server.port)
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(server.url, wait_until="load")
+        page.wait_for_selector("body[data-ready='1']", timeout=20000)
+        page.select_option("#question", "cite_law")
+        _until(lambda: "长江保护法" in page.input_value("#sparql"), page)  # the page's CSP forbids eval
+        assert page.input_value("#params input[name='law']") == "长江保护法"
+        page.click("#run")
+        page.wait_for_selector("#table tbody tr", timeout=20000)
+        headers = page.eval_on_selector_all("#table th", "els => els.map(e => e.textContent)")
+        assert headers[:2] == ["report", "title"]
+        agencies = page.eval_on_selector_all("#table tbody tr td:last-child", "els => els.map(e => e.textContent)")
+        assert agencies and all(a in agencies[0] for a in ("监利市委宣传部", "监利市纪监委", "监利市融媒体中心"))
+        links = page.eval_on_selector_all("#table a", "els => els.map(e => e.getAttribute('href'))")
+        assert links and all(h.startswith("/view#focus=http") for h in links)
+        law_link = next(h for h in links if "/law/" in urllib.parse.unquote(h))
+
+        # a syntax error is shown, not thrown
+        page.fill("#sparql", "SELECT ?x WHERE { ?x ?p")
+        page.click("#run")
+        page.wait_for_selector("#error:not([hidden])", timeout=20000)
+        assert "syntax error" in page.text_content("#error")
+
+        # a result IRI opens that entity in the graph view
+        page.goto(server.url.rstrip("/") + law_link, wait_until="load", timeout=120000)
+        page.wait_for_selector("html[data-govkg-ready='1']", timeout=60000)
+        iri = urllib.parse.unquote(law_link.split("focus=", 1)[1])
+        assert page.evaluate("window.govkgView.network.getSelectedNodes()") == [iri]
+        assert not blocked, f"the pages tried to reach the network: {blocked}"
+        assert not errors, errors
+
+
+# -- rebuilds while serving, and --writable ----------------------------------------------------
+
+
+def test_serve_picks_up_a_rebuild(sample_build: BuildResult, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(sample_build.files["store"], store)
+    srv = start_server(store, tmp_path / "serve.log")
+    try:
+        first_engine = srv.children()
+        extra = Dataset()
+        g = URIRef("https://example.org/test/new-report")
+        extra.graph(g).add((URIRef("https://example.org/test/a"), URIRef(GOVKG + "year"), Literal("2099")))
+        write_store(extra, store)  # the build does this while the server runs
+        q = "ASK { GRAPH <https://example.org/test/new-report> { ?s ?p ?o } }"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if json.loads(get_query(srv, q)[2])["boolean"]:
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail("the server did not pick up the rebuilt store")
+        assert get_query(srv, AGENCIES)[0] == 200
+        deadline = time.monotonic() + 10
+        while srv.children() & first_engine and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not srv.children() & first_engine, "the old Oxigraph process was not stopped"
+        assert len(list(tmp_path.glob(".store-serve-*"))) == 1  # the old checkpoint is gone
+    finally:
+        stop_server(srv)
+
+
+def test_serve_writable(sample_build: BuildResult, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(sample_build.files["store"], store)
+    srv = start_server(store, tmp_path / "serve.log", "--writable")
+    try:
+        upd = "INSERT DATA { GRAPH <urn:test:g> { <urn:test:a> <urn:test:b> \"c\" } }"
+        status, _, body = request(srv, "POST", "/update", upd, {"Content-Type": "application/sparql-update",
+                                                                "Origin": "https://attacker.example"})
+        assert status == 403 and b"another origin" in body
+        status, _, _ = request(srv, "POST", "/update", upd, {"Content-Type": "application/sparql-update"})
+        assert status in (200, 204)
+        assert json.loads(get_query(srv, "ASK { GRAPH <urn:test:g> { <urn:test:a> ?p ?o } }")[2])["boolean"]
+        status, _, _ = get_query(srv, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+        assert status == 403
+    finally:
+        stop_server(srv)
+    assert "urn:test:g" in {g.value for g in open_store(store).named_graphs()}
+
+
+def test_serve_errors_before_start(tmp_path: Path) -> None:
+    res = subprocess.run([sys.executable, "-m", "graph", "serve", "--store", str(tmp_path / "nothing")],
+                         capture_output=True, text=True, timeout=60)
+    assert res.returncode == 1 and "run `govkg build`" in res.stderr and "Traceback" not in res.stderr
