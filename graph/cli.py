@@ -94,7 +94,7 @@ def build(
     echo(f"SHACL:          {res.validation}")
     if x.get("store"):
         echo(f"store:          {x['store']}")
-    echo(f"time:           {res.seconds:.2f} s")
+    echo(f"time:           {res.seconds:.2f} s ({x.get('phases', '')})")
     for key, path in res.files.items():
         echo(f"{key + ':':15} {path}")
     if report_errors:

@@ -18,6 +18,8 @@ moment leaves the previous output readable and the next build picks up where it 
 from __future__ import annotations
 
 import hashlib
+import io
+import itertools
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -412,6 +414,147 @@ def update_store(store_dir: Path, cache: Path, chunks: dict[str, str], gone: Seq
         del db
     return (f"{len(chunks)} report graph(s) written, {len(gone)} dropped; "
             f"store holds {len(sizes) - 1 if onto in sizes else len(sizes)} report graphs")
+
+
+#: Rebuild the store by a bulk load (into a new folder, switched to at the end) when there is
+#: no store yet or more than this many reports (or a fifth of them) changed; else update it in
+#: place, one transaction per report.
+BULK_MIN_CHANGES = 50
+#: Reports per call of the bulk loader (its memory grows with what one call loads).
+BULK_BATCH = 25
+
+
+def wants_bulk(store_dir: Path, changes: int, total: int) -> bool:
+    """Whether a build should rebuild the store by a bulk load rather than update it."""
+    return not (store_dir / "CURRENT").is_file() or changes > max(BULK_MIN_CHANGES, total // 5)
+
+
+class _ChunkReader(io.RawIOBase):
+    """A file-like stream of TriG made from chunks as they come, for Oxigraph's bulk loader.
+
+    Each chunk goes into its report's named graph and, again, into the default graph, which
+    the store keeps as the union of the named graphs. An error raised while producing chunks
+    (a failed validation, say) is kept and re-raised after the loader stops.
+    """
+
+    def __init__(self, items: Iterable[tuple[str, bytes]]) -> None:
+        self._items = iter(items)
+        self._buf = b""
+        self.error: BaseException | None = None
+        self.sizes: dict[str, int] = {}
+
+    def readable(self) -> bool:
+        return True
+
+    def _next(self) -> bytes:
+        graph, turtle = next(self._items)
+        head, body = _split_prefixes(turtle)
+        return head + b"<" + graph.encode("utf-8") + b"> {\n" + body + b"\n}\n" + body + b"\n"
+
+    def readinto(self, b) -> int:  # type: ignore[no-untyped-def, override]
+        while not self._buf:
+            if self.error is not None:
+                return 0
+            try:
+                self._buf = self._next()
+            except StopIteration:
+                return 0
+            except BaseException as e:  # noqa: BLE001 - handed back to the caller of bulk_store
+                self.error = e
+                return 0
+        n = min(len(b), len(self._buf))
+        b[:n] = self._buf[:n]
+        self._buf = self._buf[n:]
+        return n
+
+
+def bulk_store(out_dir: Path, items: Iterable[tuple[str, bytes]]) -> Path:
+    """Load the ontology and every (graph, chunk) into a new store folder, not yet live.
+
+    The folder is ``OUT/stores/g<N>``; :func:`activate_store` makes it the store, or
+    :func:`discard_store` removes it.
+    """
+    import shutil
+
+    import pyoxigraph as ox
+
+    from .vocab import ONTOLOGY_IRI
+
+    stores = out_dir / "stores"
+    stores.mkdir(parents=True, exist_ok=True)
+    numbers = [int(p.name[1:]) for p in stores.iterdir() if p.name[:1] == "g" and p.name[1:].isdigit()]
+    new = stores / f"g{max(numbers, default=0) + 1}"
+    shutil.rmtree(new, ignore_errors=True)
+
+    def all_items() -> Iterator[tuple[str, bytes]]:
+        yield str(ONTOLOGY_IRI), ontology_chunk("turtle")
+        yield from items
+
+    # Oxigraph's bulk loader holds what one call loads in memory: load batches of reports so
+    # memory stays flat whatever the size of the corpus (25 reports: ~0.4 GB at most)
+    source = all_items()
+    db = ox.Store(str(new))
+    try:
+        while True:
+            batch = list(itertools.islice(source, BULK_BATCH))
+            if not batch:
+                break
+            reader = _ChunkReader(batch)
+            db.bulk_load(io.BufferedReader(reader, buffer_size=1 << 20), format=ox.RdfFormat.TRIG)
+            if reader.error is not None:
+                raise reader.error
+        db.flush()
+    except BaseException:
+        del db
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    del db
+    return new
+
+
+def discard_store(new: Path) -> None:
+    """Remove a store folder made by :func:`bulk_store` that will not go live."""
+    import shutil
+
+    shutil.rmtree(new, ignore_errors=True)
+    try:
+        new.parent.rmdir()  # the stores/ folder, if this was its only store
+    except OSError:
+        pass
+
+
+def activate_store(out_dir: Path, new: Path, reports: int) -> str:
+    """Make ``new`` the store: ``OUT/store`` becomes a link to it, switched in one rename.
+
+    Readers that opened the old store keep working on their checkpoint (``govkg serve`` serves
+    a checkpoint and picks up the new generation from the marker); older store folders are
+    removed afterwards.
+    """
+    import shutil
+
+    from . import store as storage
+
+    link = out_dir / "store"
+    old_info = storage.store_info(link) if link.exists() else {}
+    db = storage.open_store(new, read_only=True)
+    try:
+        sizes = {
+            row["g"].value: int(row["n"].value)  # type: ignore[index]
+            for row in db.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")  # type: ignore[union-attr]
+        }
+    finally:
+        del db
+    storage._write_marker(new, None, int(old_info.get("generation", 0)) + 1, dict(sorted(sizes.items())))  # type: ignore[arg-type]
+    if link.is_dir() and not link.is_symlink():  # a store of an older layout: move it aside
+        os.replace(link, out_dir / "stores" / f"old-{os.getpid()}")
+    tmp = out_dir / f".store.{os.getpid()}.tmp"
+    tmp.unlink(missing_ok=True)
+    os.symlink(os.path.relpath(new, out_dir), tmp)
+    os.replace(tmp, link)
+    for p in (out_dir / "stores").iterdir():
+        if p != new:
+            shutil.rmtree(p, ignore_errors=True)
+    return f"rebuilt by bulk load: {reports} report graphs"
 
 
 def _node(iri: str):  # type: ignore[no-untyped-def]

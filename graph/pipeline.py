@@ -12,7 +12,6 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -29,7 +28,6 @@ __all__ = [
     "extract_document",
     "build",
     "atomic_write",
-    "staged_files",
 ]
 
 
@@ -144,23 +142,6 @@ class _Stage:
         self.tmps.clear()
 
 
-@contextmanager
-def staged_files(out_dir: Path, writers: dict[str, tuple[str, Callable[[Path], None]]]) -> Iterator[_Stage]:
-    """Write ``writers``' files to temporary names, run the block, then move them into place.
-
-    If a writer or the block fails, the temporary files are removed and ``out_dir`` keeps the
-    files it had.
-    """
-    stage = _Stage(out_dir)
-    try:
-        for key, (name, write) in writers.items():
-            stage.add(key, name, write)
-        yield stage
-        stage.commit()
-    finally:
-        stage.discard()
-
-
 def build(
     inputs: Sequence[str | Path] | None = None,
     out: str | Path = "output",
@@ -199,6 +180,7 @@ def build(
     if jobs < 1:
         raise GovkgError(f"--jobs must be 1 or more, not {jobs}")
     paths = list(iter_paths(inputs or [sample_path()]))
+    existed = Path(out).exists()
     if not paths:
         from .read import SUFFIXES
 
@@ -209,8 +191,49 @@ def build(
     out_dir = Path(out)
     if out_dir.exists() and not out_dir.is_dir():
         raise GovkgError(f"{out_dir}: --out must be a folder, and this is a file")
+    try:
+        return _build(paths, out_dir, base=base, validate=validate, view=view, store=store, jobs=jobs,
+                      scheduler=scheduler, validate_limit=validate_limit, report_errors=report_errors,
+                      progress=progress, on_progress=on_progress, t0=t0)
+    except BaseException:
+        # a build that failed leaves no trace: an output folder it created and left empty goes
+        if not existed:
+            try:
+                out_dir.rmdir()
+            except OSError:
+                pass
+        raise
+
+
+def _build(
+    paths: list[Path],
+    out_dir: Path,
+    *,
+    base: str,
+    validate: bool,
+    view: bool,
+    store: bool,
+    jobs: int,
+    scheduler: str | None,
+    validate_limit: int,
+    report_errors: str | Path | None,
+    progress: bool,
+    on_progress: Callable[[str], None] | None,
+    t0: float,
+) -> BuildResult:
+    from . import corpus
+
     manifest = corpus.Manifest.load(out_dir, base)
     cache = out_dir / "cache"
+
+    phases: dict[str, float] = {}
+    tick = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal tick
+        now = time.perf_counter()
+        phases[name] = phases.get(name, 0.0) + now - tick
+        tick = now
 
     # 1. which files changed since the last build (size and time first, then the bytes' hash)
     current: dict[str, Path] = {}
@@ -228,9 +251,13 @@ def build(
                 continue
         todo.append(key)
     removed = sorted(k for k in manifest.files if k not in current)
+    lap("scan")
     changed = [k for k in todo if k in manifest.files]
 
-    # 2. extract what changed: chunks go to the cache as they come, the sample is validated
+    # 2. extract what changed: chunks go to the cache as they come, the sample is validated.
+    #    Many changes (or no store yet): the store is rebuilt by a bulk load that runs while the
+    #    workers extract, into a new folder that goes live only at the end; few changes: each
+    #    changed report replaces its graph in the live store, one transaction each.
     skipped: list[Skipped] = []
     duplicates: list[tuple[str, str]] = []
     fresh: dict[str, corpus.ManifestEntry] = {}
@@ -239,18 +266,21 @@ def build(
     checked: list[bytes] = []
     results = corpus.map_chunks([str(current[k]) for k in todo], base, jobs=jobs, scheduler=scheduler)
     interactive = progress and len(todo) > 1
-    for res in corpus.progress_iter(results, len(todo), "extracting", interactive):
+
+    def take(res: corpus.Chunk | corpus.Failure) -> tuple[str, bytes] | None:
+        """File one result: cache its chunk, note failures and duplicates, pick the sample."""
         if on_progress:
             on_progress(res.path)
         if isinstance(res, corpus.Failure):
             skipped.append(Skipped(res.path, res.reason))
-            continue
+            return None
         key = str(Path(res.path).resolve())
         name = res.graph.rsplit("/", 1)[-1] + ".ttl"
         if not (cache / name).is_file():
             atomic_write(cache / name, lambda tmp, b=res.turtle: tmp.write_bytes(b))
-        if res.content_hash in by_hash and by_hash[res.content_hash] != key:
-            duplicates.append((res.path, str(current.get(by_hash[res.content_hash], by_hash[res.content_hash]))))
+        first = by_hash.get(res.content_hash)
+        if first is not None and first != key:
+            duplicates.append((res.path, str(current.get(first, first))))
         else:
             by_hash[res.content_hash] = key
         size, mtime = corpus.stat_key(current[key])
@@ -260,18 +290,43 @@ def build(
         )
         if validate and key in sample:
             checked.append(res.turtle)
-    entries = {**kept, **fresh}
-    if not entries:
-        reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped)
-        raise GovkgError(f"no report could be built ({reasons})")
-    skipped.sort(key=lambda s: s.path)
-    duplicates.sort()
-    if report_errors:
-        _write_errors(Path(report_errors), skipped)
+        return (res.graph, res.turtle) if first is None or first == key else None
 
-    validation, conforms = "not run (--no-validate)", True
-    if validate:
-        validation, conforms = _validate_chunks(checked, len(fresh))
+    stream = corpus.progress_iter(results, len(todo), "extracting", interactive)
+    total = len(current)
+    bulk = store and corpus.wants_bulk(out_dir / "store", len(todo) + len(removed), total)
+    new_store: Path | None = None
+    if bulk:
+        def graphs() -> Iterator[tuple[str, bytes]]:
+            for entry in sorted({e.graph: e for e in kept.values()}.values(), key=lambda e: e.graph):
+                yield entry.graph, (cache / entry.chunk).read_bytes()
+            for res in stream:
+                item = take(res)
+                if item is not None and item[0] not in {e.graph for e in kept.values()}:
+                    yield item
+
+        new_store = corpus.bulk_store(out_dir, graphs())
+    else:
+        for res in stream:
+            take(res)
+    entries = {**kept, **fresh}
+    try:
+        if not entries:
+            reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped)
+            raise GovkgError(f"no report could be built ({reasons})")
+        skipped.sort(key=lambda s: s.path)
+        duplicates.sort()
+        if report_errors:
+            _write_errors(Path(report_errors), skipped)
+        lap("extract")
+        validation, conforms = "not run (--no-validate)", True
+        if validate:
+            validation, conforms = _validate_chunks(checked, len(fresh))
+        lap("validate")
+    except BaseException:
+        if new_store is not None:
+            corpus.discard_store(new_store)
+        raise
 
     # 3. the files, assembled from the chunks of every report the build now holds, written to
     #    temporary names; then the store; then the files move into place
@@ -299,12 +354,30 @@ def build(
         writers["html"] = ("graph.html", html)
     written: dict[str, Path] = {}
     store_note = ""
-    with staged_files(out_dir, writers) as stage:
-        if store:
+    stage = _Stage(out_dir)
+    activated = False
+    try:
+        for key, (name, write) in writers.items():
+            stage.add(key, name, write)
+        lap("files")
+        if new_store is not None:
+            store_note = corpus.activate_store(out_dir, new_store, len(live))
+            activated = True
+            written["store"] = out_dir / "store"
+        elif store:
             store_note = corpus.update_store(out_dir / "store", cache, {e.graph: e.chunk for e in fresh.values()}, gone)
             written["store"] = out_dir / "store"
+        lap("store")
         if view_from_store:
             stage.add("html", "graph.html", html)
+            lap("files")
+        stage.commit()
+    except BaseException:
+        if new_store is not None and not activated:
+            corpus.discard_store(new_store)
+        raise
+    finally:
+        stage.discard()
     written.update(stage.done)
 
     # 5. the manifest last: a build killed before this point is redone by the next one
@@ -314,6 +387,7 @@ def build(
             (cache / e.chunk).unlink(missing_ok=True)
 
     counts = corpus.entity_counts(out_dir / "store" if store else None, new_manifest)
+    lap("count")
     return BuildResult(
         out_dir=out_dir,
         files=written,
@@ -333,6 +407,7 @@ def build(
             "removed": str(len(removed)),
             "unchanged": str(len(kept)),
             "store": store_note,
+            "phases": ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()),
         },
     )
 

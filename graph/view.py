@@ -965,18 +965,30 @@ def dataset_from_store(store_dir: str | Path, *, max_nodes: int = CORPUS_VIEW_NO
         for t in db.query(f"""CONSTRUCT {{ ?e ?p ?o }} WHERE {{ VALUES ?e {{ {values} }} ?e ?p ?o
                 FILTER (?p NOT IN (<{g}mention>, <{g}mentionedIn>)) }}"""):  # type: ignore[union-attr]
             view.add(conv.triple(t))
-        # a few reports and sentences per entity
+        # a few reports per entity, and a few of its mentions with their sentences
+        by_entity: dict[str, list[str]] = defaultdict(list)
+        for row in db.query(f"SELECT ?e ?r WHERE {{ VALUES ?e {{ {values} }} ?e <{g}mentionedIn> ?r }}"):  # type: ignore[union-attr]
+            by_entity[row["e"].value].append(row["r"].value)
         reports: set[str] = set()
-        for e in top:
-            rows = list(db.query(f"SELECT DISTINCT ?r WHERE {{ {e} <{g}mentionedIn> ?r }} ORDER BY DESC(STR(?r)) "  # type: ignore[union-attr]
-                                 f"LIMIT {_CORPUS_REPORTS_PER_ENTITY}"))
-            for row in rows:
-                view.add((conv.term(e), GOVKG.mentionedIn, conv.term(row["r"])))
-                reports.add(str(row["r"]))
-            for t in db.query(f"""CONSTRUCT {{ {e} <{g}mention> ?m . ?m ?mp ?mo . ?s ?sp ?so }} WHERE {{
-                    {{ SELECT ?m WHERE {{ {e} <{g}mention> ?m }} ORDER BY ?m LIMIT {_CORPUS_MENTIONS_PER_ENTITY} }}
-                    ?m ?mp ?mo . ?m <{g}sentence> ?s . ?s ?sp ?so }}"""):  # type: ignore[union-attr]
-                view.add(conv.triple(t))
+        for e in sorted(by_entity):
+            for r in sorted(by_entity[e], reverse=True)[:_CORPUS_REPORTS_PER_ENTITY]:
+                view.add((URIRef(e), GOVKG.mentionedIn, URIRef(r)))
+                reports.add(r)
+        mentions: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for row in db.query(f"SELECT ?e ?m ?s WHERE {{ VALUES ?e {{ {values} }} ?e <{g}mention> ?m . ?m <{g}sentence> ?s }}"):  # type: ignore[union-attr]
+            mentions[row["e"].value].append((row["m"].value, row["s"].value))
+        chosen: list[tuple[str, str, str]] = []
+        for e in sorted(mentions):
+            chosen += [(e, m, s) for m, s in sorted(mentions[e])[:_CORPUS_MENTIONS_PER_ENTITY]]
+        for e, m, _ in chosen:
+            view.add((URIRef(e), GOVKG.mention, URIRef(m)))
+        for var, iris in (("m", sorted({m for _, m, _ in chosen})), ("s", sorted({s for _, _, s in chosen}))):
+            for i in range(0, len(iris), 5000):
+                part = " ".join(f"<{x}>" for x in iris[i : i + 5000])
+                for t in db.query(f"CONSTRUCT {{ ?{var} ?p ?o }} WHERE {{ VALUES ?{var} {{ {part} }} ?{var} ?p ?o }}"):  # type: ignore[union-attr]
+                    view.add(conv.triple(t))
+                    if var == "s" and t.predicate.value == str(GOVKG.report):
+                        reports.add(t.object.value)
         rep_values = " ".join(f"<{r}>" for r in sorted(reports))
         if rep_values:
             for t in db.query(f"""CONSTRUCT {{ ?r ?p ?o }} WHERE {{ VALUES ?r {{ {rep_values} }} ?r ?p ?o
