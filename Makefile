@@ -30,8 +30,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check graph tests
 	$(BIN)/mypy graph
 
-bench: $(STAMP)
-	$(BIN)/python bench/run.py
+bench: $(STAMP) browser
+	$(BIN)/python bench/throughput.py --reports 200 --jobs 1,2
+	$(BIN)/python bench/sparql_bench.py
+	$(BIN)/python bench/view_render.py
 
 clean:
-	rm -rf $(VENV) output/graph.* output/store build *.egg-info
+	rm -rf $(VENV) output/graph.* output/store output/stores output/cache output/manifest.json output/push build *.egg-info
