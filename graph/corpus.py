@@ -140,11 +140,10 @@ def chunk_of(ex: object, base: str = DEFAULT_BASE, path: str = "") -> Chunk:
     import pyoxigraph as ox
 
     from .model import Extraction
-    from .rdf import report_iri, report_quads
+    from .rdf import report_iri, report_ox_triples
 
     assert isinstance(ex, Extraction)
-    quads = report_quads(ex, base)
-    triples = [q.triple for q in quads]
+    triples = report_ox_triples(ex, base)
     turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     # Oxigraph writes the prefix lines in hash order; sort them so output is byte-stable
     prefixes, rest = _split_prefixes(turtle)
@@ -341,7 +340,15 @@ def ontology_chunk(kind: str) -> bytes:
 
         from .vocab import ONTOLOGY_IRI, ontology_dir
 
-        triples = list(ox.parse(path=str(ontology_dir() / "govkg.ttl"), format=ox.RdfFormat.TURTLE))
+        # blank nodes labelled by order of appearance: Oxigraph's labels are random in each
+        # process, and the files must be the same bytes whichever process writes them
+        labels: dict[str, ox.BlankNode] = {}
+
+        def stable(t):  # type: ignore[no-untyped-def]
+            return labels.setdefault(t.value, ox.BlankNode(f"o{len(labels)}")) if isinstance(t, ox.BlankNode) else t
+
+        triples = [ox.Triple(stable(t.subject), t.predicate, stable(t.object))
+                   for t in ox.parse(path=str(ontology_dir() / "govkg.ttl"), format=ox.RdfFormat.TURTLE)]
         prefixes = {**PREFIXES, "owl": "http://www.w3.org/2002/07/owl#", "prov": "http://www.w3.org/ns/prov#",
                     "foaf": "http://xmlns.com/foaf/0.1/"}
         if kind == "trig":
@@ -552,7 +559,8 @@ def activate_store(out_dir: Path, new: Path, reports: int) -> str:
     os.symlink(os.path.relpath(new, out_dir), tmp)
     os.replace(tmp, link)
     for p in (out_dir / "stores").iterdir():
-        if p != new:
+        # only older stores: `govkg serve` keeps its checkpoints of the store in this folder too
+        if p != new and (p.name[:1] == "g" and p.name[1:].isdigit() or p.name.startswith("old-")):
             shutil.rmtree(p, ignore_errors=True)
     return f"rebuilt by bulk load: {reports} report graphs"
 

@@ -25,6 +25,7 @@ __all__ = [
     "report_iri",
     "report_triples",
     "report_quads",
+    "report_ox_triples",
     "to_dataset",
     "load_ontology",
     "bind_prefixes",
@@ -167,6 +168,13 @@ def report_quads(ex: Extraction, base: str = DEFAULT_BASE) -> list:  # list[pyox
     terms = _Terms(True)
     g = terms.iri(str(report_iri(ex, base)))
     return [ox.Quad(s, p, o, g) for s, p, o in _report_terms(ex, base, terms)]  # type: ignore[arg-type]
+
+
+def report_ox_triples(ex: Extraction, base: str = DEFAULT_BASE) -> list:  # list[pyoxigraph.Triple]
+    """All triples of one report's named graph, as pyoxigraph terms (for serialising a chunk)."""
+    import pyoxigraph as ox
+
+    return [ox.Triple(s, p, o) for s, p, o in _report_terms(ex, base, _Terms(True))]  # type: ignore[arg-type]
 
 
 def _report_terms(ex: Extraction, base: str, t: _Terms) -> Iterator[tuple[object, object, object]]:
