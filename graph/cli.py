@@ -103,6 +103,68 @@ def build(
         echo(f"open the graph view: file://{res.files['html'].resolve()}")
 
 
+@app.command()
+def push(
+    endpoint: Annotated[
+        str, typer.Option("--endpoint", "-e", help="The server's SPARQL query endpoint (checks what it holds).")
+    ],
+    graph_store: Annotated[
+        str | None,
+        typer.Option("--graph-store", help="Its Graph Store Protocol URL, if not derivable from --endpoint "
+                                           "(Oxigraph: …/store, Fuseki: …/DATASET/data, Virtuoso: …/sparql-graph-crud-auth)."),
+    ] = None,
+    auth: Annotated[
+        str | None,
+        typer.Option("--auth", metavar="USER:PASSWORD", envvar="GOVKG_PUSH_AUTH", show_envvar=True,
+                     help="Login for the server (Basic or Digest, as it asks); better set GOVKG_PUSH_AUTH."),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder of `govkg build`.")] = Path("output"),
+    force: Annotated[bool, typer.Option("--force", help="Send every graph, not only those that changed.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would be sent and deleted; send nothing.")
+    ] = False,
+    timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds to wait for one answer.")] = 60.0,
+    retries: Annotated[
+        int, typer.Option("--retries", min=0, help="Tries again after a 5xx answer or a lost connection.")
+    ] = 3,
+) -> None:
+    """Push the graph built in OUT to a SPARQL 1.1 server, one named graph per report.
+
+    Each report's graph replaces its named graph on the server (Graph Store Protocol PUT), the
+    ontology goes to <https://w3id.org/govkg/ontology>, and graphs of reports that are no longer
+    built are deleted. A re-push sends only what changed since the last push to that server.
+
+    Example: GOVKG_PUSH_AUTH=admin:pw govkg push --out output --endpoint http://localhost:3030/ds/query
+
+    More: docs/push.md (Oxigraph, Fuseki, Virtuoso).
+    """
+    from .push import push as run
+
+    try:
+        res = run(out, endpoint, graph_store=graph_store, auth=auth, timeout=timeout, retries=retries,
+                  dry_run=dry_run, force=force, progress=sys.stderr.isatty())
+    except GovkgError as e:
+        fail(e)
+    except Exception as e:  # noqa: BLE001 - one line, not a traceback, for the user
+        fail(e)
+    echo = typer.echo
+    echo(f"graph store:    {res.graph_store}" + ("" if graph_store else " (derived from --endpoint)"))
+    if res.dry_run:
+        echo(f"dry run:        {res.summary()}; nothing sent")
+        for verb, iris in (("push", res.pushed), ("delete", res.deleted)):
+            for iri in iris[:20]:
+                echo(f"  would {verb} <{iri}>")
+            if len(iris) > 20:
+                echo(f"  … and {len(iris) - 20} more to {verb}")
+        return
+    echo(f"graphs:         {res.summary()}")
+    echo(f"verified:       {res.triples_verified} triples in {res.graphs_verified} graphs on the server")
+    echo(f"sent:           {res.bytes_sent / 1024:,.0f} KB")
+    echo(f"time:           {res.seconds:.2f} s")
+    for note in res.notes:
+        echo(f"  note: {note}", err=True)
+
+
 # -- graph view command (graph/view.py) ------------------------------------------------------
 
 
