@@ -14,7 +14,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from .errors import GovkgError
+from .errors import GovkgError, ValidationError
 from .vocab import DEFAULT_BASE
 
 app = typer.Typer(
@@ -74,6 +74,11 @@ def build(
     try:
         res = run(inputs or None, out, base=base_iri, validate=validate, view=view, store=store, jobs=jobs,
                   scheduler=scheduler, report_errors=report_errors, progress=sys.stderr.isatty())
+    except ValidationError as e:
+        # the SHACL report is what the user needs to see: after the one-line error, as pyshacl wrote it
+        typer.echo(f"govkg: error: {e}", err=True)
+        typer.echo(e.report_text.rstrip(), err=True)
+        raise typer.Exit(1) from None
     except GovkgError as e:
         fail(e)
     except Exception as e:  # noqa: BLE001 - one line, not a traceback, for the user

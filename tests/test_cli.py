@@ -329,3 +329,30 @@ def test_cli_base_iri_changes_the_iris(tmp_path: Path) -> None:
     ours = {x for x in minted if x.startswith(base)}
     assert len(ours) > 5
     assert not {x for x in minted if x.startswith(DEFAULT_BASE)}
+
+
+def test_cli_build_shacl_violation_fails_with_the_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A graph that violates the shapes fails the build, prints pyshacl's report, writes nothing."""
+    import graph.validate
+
+    strict = Graph()
+    strict.parse(
+        data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix govkg: <https://w3id.org/govkg/ontology#> .
+        <urn:test:AgencyNeedsCategory> a sh:NodeShape ; sh:targetClass govkg:Agency ;
+            sh:property [ sh:path govkg:lawCategory ; sh:minCount 1 ] .
+        """,
+        format="turtle",
+    )
+    monkeypatch.setattr(graph.validate, "shapes_graph", lambda: strict)
+    out = tmp_path / "out"
+    write(out / "graph.trig", "# the previous build\n")
+    before = snapshot(out)
+    res = govkg("build", write(tmp_path / "r.txt", GOOD), "--out", out, "--no-view")
+    assert res.exit_code == 1
+    first, _, rest = res.stderr.partition("\n")
+    assert first.startswith("govkg: error:") and "does not conform" in first
+    assert "Validation Report" in rest and "lawCategory" in rest
+    assert "Traceback" not in res.output
+    assert snapshot(out) == before
