@@ -9,6 +9,7 @@ leaves half-written output and never loses the previous files.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -100,10 +101,36 @@ def _publish(tmp: str | Path) -> None:
     os.chmod(tmp, 0o666 & ~_umask())
 
 
+def _tmp_prefix(name: str) -> str:
+    """Temporary files carry their writer's process id, so that a later build can tell those
+    a killed build left (see :func:`_remove_stale`) from those of a build still running."""
+    return f".{name}.{os.getpid()}."
+
+
+#: The temporary names of a build's own files in OUT and OUT/cache, with the writer's pid.
+_STALE = re.compile(r"^\.(?:graph\.(?:trig|ttl|html)|manifest\.json|store|[0-9a-f]{16}\.ttl)\.(\d+)\.(?:\w+\.)?tmp$")
+
+
+def _remove_stale(folder: Path) -> None:
+    """Remove the temporary files of builds that were killed before they finished."""
+    if not folder.is_dir():
+        return
+    for p in folder.iterdir():
+        m = _STALE.match(p.name)
+        if m is None or int(m.group(1)) == os.getpid():
+            continue
+        try:
+            os.kill(int(m.group(1)), 0)
+        except ProcessLookupError:
+            p.unlink(missing_ok=True)
+        except (PermissionError, OverflowError):  # alive (someone else's), or no pid at all
+            continue
+
+
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """Write a file through a temporary sibling and an atomic rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=_tmp_prefix(path.name), suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
         write(Path(tmp))
@@ -124,7 +151,7 @@ class _Stage:
 
     def add(self, key: str, name: str, write: Callable[[Path], None]) -> None:
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.out_dir)
+        fd, tmp = tempfile.mkstemp(prefix=_tmp_prefix(name), suffix=".tmp", dir=self.out_dir)
         os.close(fd)
         self.tmps[key] = (name, Path(tmp))
         write(Path(tmp))
@@ -225,6 +252,8 @@ def _build(
 
     manifest = corpus.Manifest.load(out_dir, base)
     cache = out_dir / "cache"
+    _remove_stale(out_dir)
+    _remove_stale(cache)
 
     phases: dict[str, float] = {}
     tick = time.perf_counter()
@@ -253,6 +282,14 @@ def _build(
     removed = sorted(k for k in manifest.files if k not in current)
     lap("scan")
     changed = [k for k in todo if k in manifest.files]
+    # a report saved in several files was built from one of them; when a file of it changed
+    # or is gone, its other files are redone, so that it is built from one that still holds it
+    stale = {manifest.files[k].graph for k in (*changed, *removed)}
+    redo = [k for k, e in kept.items() if e.graph in stale]
+    rewrite = {kept.pop(k).chunk for k in redo}
+    todo += redo
+    order = {k: i for i, k in enumerate(current)}
+    todo.sort(key=order.__getitem__)
 
     # 2. extract what changed: chunks go to the cache as they come, the sample is validated.
     #    Many changes (or no store yet): the store is rebuilt by a bulk load that runs while the
@@ -276,8 +313,9 @@ def _build(
             return None
         key = str(Path(res.path).resolve())
         name = res.graph.rsplit("/", 1)[-1] + ".ttl"
-        if not (cache / name).is_file():
+        if name in rewrite or not (cache / name).is_file():
             atomic_write(cache / name, lambda tmp, b=res.turtle: tmp.write_bytes(b))
+            rewrite.discard(name)
         first = by_hash.get(res.content_hash)
         if first is not None and first != key:
             duplicates.append((res.path, str(current.get(first, first))))
@@ -405,7 +443,7 @@ def _build(
             "added": str(len([k for k in fresh if k not in manifest.files])),
             "changed": str(len([k for k in changed if k in fresh])),
             "removed": str(len(removed)),
-            "unchanged": str(len(kept)),
+            "unchanged": str(len(kept) + len(redo)),
             "store": store_note,
             "phases": ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()),
         },
