@@ -100,6 +100,7 @@ class Manifest:
 
     base: str = DEFAULT_BASE
     files: dict[str, ManifestEntry] = field(default_factory=dict)
+    ontology: str = ""  # SHA-256 of the ontology chunk the store was last given
 
     FILE = "manifest.json"
     VERSION = 1
@@ -114,13 +115,15 @@ class Manifest:
             if data.get("version") != cls.VERSION or data.get("base") != base:
                 return cls(base=base)
             files = {k: ManifestEntry(**v) for k, v in data["files"].items()}
+            ontology = str(data.get("ontology", ""))
         except (OSError, ValueError, KeyError, TypeError):
             return cls(base=base)
-        return cls(base=base, files=files)
+        return cls(base=base, files=files, ontology=ontology)
 
     def dumps(self) -> str:
         return json.dumps(
-            {"version": self.VERSION, "base": self.base, "files": {k: asdict(v) for k, v in sorted(self.files.items())}},
+            {"version": self.VERSION, "base": self.base, "ontology": self.ontology,
+             "files": {k: asdict(v) for k, v in sorted(self.files.items())}},
             ensure_ascii=False,
             indent=1,
         )
@@ -380,7 +383,15 @@ def _sparql_replace(graph: str, turtle: bytes) -> str:
     )
 
 
-def update_store(store_dir: Path, cache: Path, chunks: dict[str, str], gone: Sequence[str]) -> str:
+def ontology_digest() -> str:
+    """SHA-256 of the ontology as the store gets it: a store is given a new ontology only when
+    this changes (a newer govkg)."""
+    return hashlib.sha256(ontology_chunk("turtle")).hexdigest()
+
+
+def update_store(
+    store_dir: Path, cache: Path, chunks: dict[str, str], gone: Sequence[str], *, ontology: bool = True
+) -> str:
     """Replace the named graphs of changed reports and drop those of reports that are gone.
 
     Each report is one SPARQL Update, so one transaction: a reader sees its old graph or its
@@ -390,13 +401,15 @@ def update_store(store_dir: Path, cache: Path, chunks: dict[str, str], gone: Seq
     from . import store as storage
     from .vocab import ONTOLOGY_IRI
 
+    if not chunks and not gone and not ontology and (store_dir / storage.MARKER).is_file():
+        return "unchanged"  # a rebuild that changed nothing leaves the store (and its generation) alone
     store_dir.mkdir(parents=True, exist_ok=True)
     db = storage.open_store(store_dir, read_only=False)
     info = storage.store_info(store_dir)
     sizes: dict[str, int] = dict(info.get("graphs", {}))
     try:
         onto = str(ONTOLOGY_IRI)
-        items = [(onto, ontology_chunk("turtle"))] + [
+        items = ([(onto, ontology_chunk("turtle"))] if ontology else []) + [
             (g, (cache / c).read_bytes()) for g, c in sorted(chunks.items())
         ]
         written = 0

@@ -534,6 +534,8 @@ def _agencies(st: _State, lex: Lexicons) -> None:
         if place is None and rel is None:
             if not bare or bs not in st.bounds:
                 continue
+            if re.search(r"(?:基层|各级|各|乡镇|所属|有关|相关|下属)$", text[max(0, bs - 2) : bs]):
+                continue  # 基层司法所, 各司法所: a kind of office, not one body
         elif not _place_prefix_ok(st, lex, place, rel, bs - len(rel or "")):
             continue
         hints: list[tuple[str, str]] = [("body", canonical), ("kind", kind)]

@@ -368,7 +368,7 @@ def _build(
 
     # 3. the files, assembled from the chunks of every report the build now holds, written to
     #    temporary names; then the store; then the files move into place
-    new_manifest = corpus.Manifest(base=base, files=entries)
+    new_manifest = corpus.Manifest(base=base, files=entries, ontology=corpus.ontology_digest() if store else "")
     live = {e.graph for e in entries.values()}
     gone = sorted({e.graph for e in manifest.files.values()} - live)
 
@@ -403,7 +403,8 @@ def _build(
             activated = True
             written["store"] = out_dir / "store"
         elif store:
-            store_note = corpus.update_store(out_dir / "store", cache, {e.graph: e.chunk for e in fresh.values()}, gone)
+            store_note = corpus.update_store(out_dir / "store", cache, {e.graph: e.chunk for e in fresh.values()}, gone,
+                                             ontology=manifest.ontology != new_manifest.ontology)
             written["store"] = out_dir / "store"
         lap("store")
         if view_from_store:

@@ -395,8 +395,13 @@ def _issuer(document: Document, ctx: _Context, drafts: dict[str, _Draft], lex: L
         else:
             for k in range(min(12, len(n)), 1, -1):
                 if n[:k] in lex.place_index:
-                    full, _ = ctx.place(n[:k])
-                    label = full + n[k:]
+                    # 武汉市江汉区人民政府: the most specific of the places that open the name
+                    rest = n[k:]
+                    inner = next((j for j in range(min(12, len(rest)), 1, -1) if rest[:j] in lex.place_index), 0)
+                    if inner:
+                        k, rest = k + inner, rest[inner:]
+                    full, _ = ctx.place(n[k - (inner or k) : k])
+                    label = full + rest
                     break
             else:
                 m = re.match(r"^(省|市|县|区)(.+)$", n)

@@ -429,12 +429,30 @@ def test_corpus_rebuild_with_nothing_changed_extracts_nothing(
     assert res.reports == len(REPORTS) and res.validation.startswith("nothing changed")
     assert cache_mtimes(out) == mtimes
     assert {n: (out / n).read_bytes() for n in files} == files
-    # no bulk rebuild: the store is updated in place, where only the ontology's graph is
-    # rewritten (so a newer govkg's ontology reaches an unchanged corpus); a write bumps the
-    # generation by one, which `govkg serve` follows, and the content stays the same
+    # no bulk rebuild and no write at all: the store (and its generation, which `govkg serve`
+    # follows) stays as it was; a newer govkg's ontology would be written (see the next test)
     assert os.readlink(out / "store") == store_dir
-    assert store_info(out / "store")["generation"] == generation + 1
+    assert store_info(out / "store")["generation"] == generation
     assert_same_store(store_content(out / "store"), before)
+
+
+def test_corpus_rebuild_gives_the_store_a_changed_ontology(
+    corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import graph.corpus
+
+    out = tmp_path / "out"
+    run(corpus_dir, out)
+    generation = store_info(out / "store")["generation"]
+    extra = b"\n<https://w3id.org/govkg/ontology> <http://www.w3.org/2000/01/rdf-schema#comment> \"newer\" .\n"
+    monkeypatch.setitem(graph.corpus._ONTOLOGY_CHUNKS, "turtle", graph.corpus.ontology_chunk("turtle") + extra)
+    run(corpus_dir, out)
+    assert store_info(out / "store")["generation"] == generation + 1
+    db = open_store(out / "store")
+    try:
+        assert db.query('ASK { GRAPH <https://w3id.org/govkg/ontology> { ?s ?p "newer" } }')
+    finally:
+        del db
 
 
 def test_corpus_rebuild_reextracts_only_the_changed_report(
