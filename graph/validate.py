@@ -59,6 +59,14 @@ def validate(data: Dataset | Graph, *, raise_on_violation: bool = True) -> Confo
     from rdflib.namespace import SH
 
     violations = sum(1 for _ in results.subjects(SH.resultSeverity, SH.Violation))
+    dangling = _assertions_without_triple(union)
+    if dangling:
+        conforms = False
+        violations += len(dangling)
+        text = str(text) + "".join(
+            f"\nConstraint Violation (govkg): the assertion {a} states {s} {p} {o}, "
+            "which is not in the graph as a direct triple" for a, s, p, o in dangling
+        )
     res = Conformance(bool(conforms), violations, len(union), str(text))
     if not conforms and raise_on_violation:
         raise ValidationError(
@@ -67,3 +75,17 @@ def validate(data: Dataset | Graph, *, raise_on_violation: bool = True) -> Confo
             report_text=str(text),
         )
     return res
+
+
+def _assertions_without_triple(g: Graph) -> list[tuple[object, object, object, object]]:
+    """Relation assertions whose triple is missing as a direct triple in ``g``."""
+    from rdflib import RDF
+
+    from .vocab import GOVKG
+
+    out = []
+    for a in g.subjects(RDF.type, GOVKG.RelationAssertion):
+        s, p, o = g.value(a, RDF.subject), g.value(a, RDF.predicate), g.value(a, RDF.object)
+        if s is not None and p is not None and o is not None and (s, p, o) not in g:
+            out.append((a, s, p, o))
+    return sorted(out, key=str)
