@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .errors import GovkgError
-from .vocab import DEFAULT_BASE
+from .vocab import DEFAULT_BASE, PREFIXES
 
 __all__ = [
     "Chunk",
@@ -41,19 +41,6 @@ __all__ = [
     "map_chunks",
 ]
 
-#: Prefixes of every chunk, so that chunks are small and readable.
-PREFIXES: dict[str, str] = {
-    "govkg": "https://w3id.org/govkg/ontology#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "org": "http://www.w3.org/ns/org#",
-    "eli": "http://data.europa.eu/eli/ontology#",
-    "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
-    "qb": "http://purl.org/linked-data/cube#",
-}
 
 
 @dataclass(frozen=True)
@@ -352,8 +339,7 @@ def ontology_chunk(kind: str) -> bytes:
 
         triples = [ox.Triple(stable(t.subject), t.predicate, stable(t.object))
                    for t in ox.parse(path=str(ontology_dir() / "govkg.ttl"), format=ox.RdfFormat.TURTLE)]
-        prefixes = {**PREFIXES, "owl": "http://www.w3.org/2002/07/owl#", "prov": "http://www.w3.org/ns/prov#",
-                    "foaf": "http://xmlns.com/foaf/0.1/"}
+        prefixes = {**PREFIXES, "foaf": "http://xmlns.com/foaf/0.1/"}
         if kind == "trig":
             g = ox.NamedNode(str(ONTOLOGY_IRI))
             data = ox.serialize([ox.Quad(t.subject, t.predicate, t.object, g) for t in triples],

@@ -538,14 +538,7 @@ def _agencies(st: _State, lex: Lexicons) -> None:
                 continue  # 基层司法所, 各司法所: a kind of office, not one body
         elif not _place_prefix_ok(st, lex, place, rel, bs - len(rel or "")):
             continue
-        hints: list[tuple[str, str]] = [("body", canonical), ("kind", kind)]
-        if place:
-            hints.append(("place", place))
-        if rel:
-            hints.append(("relative", rel))
-        if party:
-            hints.append(("party", "1"))
-        add(s, e, text[s:e], tuple(hints))
+        add(s, e, text[s:e], _agency_hints(canonical, kind, place, rel, party))
     # bodies the lexicon does not list: a place prefix, a few words, a body suffix (…领导小组)
     for m in generic.finditer(text):
         ss, e = m.start(), m.end()
@@ -556,8 +549,6 @@ def _agencies(st: _State, lex: Lexicons) -> None:
             if place is None and rel is None:
                 continue
             mid = text[mid_start:ss]
-            if text[mid_start - 1 : mid_start] in _REL_CHARS and _prefix(st, lex, mid_start)[2] and mid[:2] in ("政府", "人民"):
-                pass  # 市政府法律顾问团: the body's own 政府 is part of the name
             stop = _AGENCY_STOP_MID.search(mid)
             if stop and not (stop.group() in ("建设", "工作") and m.group() in ("领导小组", "工作领导小组", "委员会", "办公室")):
                 break
@@ -571,16 +562,21 @@ def _agencies(st: _State, lex: Lexicons) -> None:
                 break
             if st.inside(st.titles, s, e) and not _title_start(st, s):
                 break
-            body = re.sub(r"^政府(?!办)", "人民政府", text[mid_start:e])
-            hints = [("body", body), ("kind", "other")]
-            if place:
-                hints.append(("place", place))
-            if rel:
-                hints.append(("relative", rel))
-            if party:
-                hints.append(("party", "1"))
-            add(s, e, text[s:e], tuple(hints))
+            body = re.sub(r"^政府(?!办)", "人民政府", text[mid_start:e])  # 市政府法律顾问团
+            add(s, e, text[s:e], _agency_hints(body, "other", place, rel, party))
             break
+
+
+def _agency_hints(body: str, kind: str, place: str | None, rel: str | None, party: bool) -> tuple[tuple[str, str], ...]:
+    """What resolution needs to know of an agency mention: its body, kind and place prefix."""
+    hints: list[tuple[str, str]] = [("body", body), ("kind", kind)]
+    if place:
+        hints.append(("place", place))
+    if rel:
+        hints.append(("relative", rel))
+    if party:
+        hints.append(("party", "1"))
+    return tuple(hints)
 
 
 def _short(lex: Lexicons, name: str | None) -> str | None:

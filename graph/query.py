@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import QueryError, StoreError
 from .vocab import DEFAULT_BASE, ontology_dir
+from .vocab import PREFIXES as _VOCAB_PREFIXES
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -63,21 +64,7 @@ __all__ = [
 ]
 
 #: Prefixes for readable output (tables, Turtle). ``id:`` is govkg's default base for entities.
-PREFIXES: dict[str, str] = {
-    "govkg": "https://w3id.org/govkg/ontology#",
-    "id": DEFAULT_BASE,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "org": "http://www.w3.org/ns/org#",
-    "eli": "http://data.europa.eu/eli/ontology#",
-    "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
-    "qb": "http://purl.org/linked-data/cube#",
-    "prov": "http://www.w3.org/ns/prov#",
-}
+PREFIXES: dict[str, str] = {"id": DEFAULT_BASE, **_VOCAB_PREFIXES}
 
 #: Output formats of ``govkg query``.
 FORMATS = ("table", "csv", "tsv", "json")
