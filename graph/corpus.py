@@ -25,6 +25,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import cast
 
 from .errors import GovkgError
 from .vocab import DEFAULT_BASE, PREFIXES
@@ -134,7 +135,8 @@ def chunk_of(ex: object, base: str = DEFAULT_BASE, path: str = "") -> Chunk:
 
     assert isinstance(ex, Extraction)
     triples = report_ox_triples(ex, base)
-    turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    # serialize() returns bytes when no output is given; the stub says bytes | None
+    turtle = cast(bytes, ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
     # Oxigraph writes the prefix lines in hash order; sort them so output is byte-stable
     prefixes, rest = _split_prefixes(turtle)
     body = b"\n".join(sorted(prefixes.strip().split(b"\n"))) + b"\n" + rest
@@ -346,7 +348,8 @@ def ontology_chunk(kind: str) -> bytes:
                                 format=ox.RdfFormat.TRIG, prefixes=prefixes)
         else:
             data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-        head, body = _split_prefixes(data)
+        # serialize() returns bytes when no output is given; the stub says bytes | None
+        head, body = _split_prefixes(cast(bytes, data))
         _ONTOLOGY_CHUNKS[kind] = b"\n".join(sorted(head.strip().split(b"\n"))) + b"\n" + body + b"\n"
     return _ONTOLOGY_CHUNKS[kind]
 

@@ -27,7 +27,7 @@ _DATA = files("graph").joinpath("data")
 
 # Full-width ASCII (U+FF01..U+FF5E) -> ASCII, ideographic space -> space. One character for
 # one character, so offsets in the folded text are offsets in the original.
-_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_FOLD: dict[int, int | str] = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _FOLD[0x3000] = 0x20
 _FOLD.update({ord(c): "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\uff0d"})
 _FOLD.update({ord("〔"): "(", ord("〕"): ")", ord("［"): "[", ord("］"): "]"})

@@ -770,6 +770,7 @@ def _quoted_term(st: _State, lex: Lexicons, heads_rx: re.Pattern[str], qs: int, 
     sent = st.sentence_at(qs)
     # a head word right after the closing quote, with at most a short modifier between
     head_type = None
+    typ: str | None  # the mention's type; None until a head, a known name or the context gives it
     end = qe
     best = None
     for k in range(0, 5):  # “平安校园”创建活动: take 创建活动, not the shorter 创建
@@ -797,8 +798,8 @@ def _quoted_term(st: _State, lex: Lexicons, heads_rx: re.Pattern[str], qs: int, 
             if cand and re.fullmatch(f"[{_HAN}]+", st.text[qe : qe + k]):
                 end = qe + k
                 name = core + st.text[qe:end]
-                hints = (("quoted", "1"), ("known", cand[0])) + ((("in_title", "1"),) if in_title else ())
-                return Mention(qs, end, "", cand[1], name, sent, "govkg_terms", core=core, hints=hints)
+                known_hints = (("quoted", "1"), ("known", cand[0])) + ((("in_title", "1"),) if in_title else ())
+                return Mention(qs, end, "", cand[1], name, sent, "govkg_terms", core=core, hints=known_hints)
     if _COLLECTIVE.match(core):
         # “三项制度”: a numbered collective names nothing without the words before it
         pre = _walk_left(st, lex, qs, max_chars=8, stop_at_places=True)
@@ -1293,8 +1294,8 @@ def _relations(st: _State, lex: Lexicons) -> None:
         m = ms[i]
         inner_start = m.start + 1
         title_agency = False
-        for j, a in enumerate(ms):
-            if a.type == "Agency" and a.start == inner_start and a.end < m.end:
+        for j, x in enumerate(ms):
+            if x.type == "Agency" and x.start == inner_start and x.end < m.end:
                 rel(j, "issues", i, m.start, m.end)
                 title_agency = True
         if not title_agency:
@@ -1410,9 +1411,9 @@ def _relations(st: _State, lex: Lexicons) -> None:
                 rel(i, "locatedIn", prev[0], m.start, m.end)
     # statistics: what each is about
     new_stats = []
-    for x in st.statistics:
-        about = _stat_about(st, ms, x)
-        new_stats.append(StatisticMention(**{**x.__dict__, "about": about}))
+    for stat in st.statistics:
+        about = _stat_about(st, ms, stat)
+        new_stats.append(StatisticMention(**{**stat.__dict__, "about": about}))
     st.statistics[:] = new_stats
     st.relations.extend(rels)
 

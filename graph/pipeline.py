@@ -127,7 +127,7 @@ def _remove_stale(folder: Path) -> None:
             continue
 
 
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     """Write a file through a temporary sibling and an atomic rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=_tmp_prefix(path.name), suffix=".tmp", dir=path.parent)
@@ -314,7 +314,7 @@ def _build(
         key = str(Path(res.path).resolve())
         name = res.graph.rsplit("/", 1)[-1] + ".ttl"
         if name in rewrite or not (cache / name).is_file():
-            atomic_write(cache / name, lambda tmp, b=res.turtle: tmp.write_bytes(b))
+            atomic_write(cache / name, lambda tmp: tmp.write_bytes(res.turtle))
             rewrite.discard(name)
         first = by_hash.get(res.content_hash)
         if first is not None and first != key:

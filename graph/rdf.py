@@ -12,12 +12,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from typing import TYPE_CHECKING, cast
 
 from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, SKOS
 
 from .model import Extraction
 from .vocab import DEFAULT_BASE, ELI, GOVKG, NIF, ONTOLOGY_IRI, QB, ontology_dir
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 __all__ = [
     "Triple",
@@ -149,7 +153,8 @@ class _Terms:
 
     def typed(self, value: str, datatype: URIRef) -> object:
         if self.ox:
-            return self._mod.Literal(value, datatype=self.iri(str(datatype)))
+            # iri() makes an ox.NamedNode when self.ox
+            return self._mod.Literal(value, datatype=cast("ox.NamedNode", self.iri(str(datatype))))
         return Literal(value, datatype=datatype)
 
     def true(self) -> object:
@@ -257,14 +262,14 @@ def _report_terms(ex: Extraction, base: str, t: _Terms) -> Iterator[tuple[object
     # -- relations: the direct triple, and its evidence beside it
     assertion = iri(GOVKG.RelationAssertion)
     subj, pred_p, obj = iri(str(RDF.subject)), iri(str(RDF.predicate)), iri(str(RDF.object))
-    for k, r in enumerate(ex.relations):
-        s, o, p = keyiri[r.subject], keyiri[r.object], iri(str(PREDICATE[r.predicate]))
-        yield s, p, o
-        an = iri(f"{rep_s}/r{k}")
+    for j, r in enumerate(ex.relations):
+        rs, ro, rp = keyiri[r.subject], keyiri[r.object], iri(str(PREDICATE[r.predicate]))
+        yield rs, rp, ro
+        an = iri(f"{rep_s}/r{j}")
         yield an, a, assertion
-        yield an, subj, s
-        yield an, pred_p, p
-        yield an, obj, o
+        yield an, subj, rs
+        yield an, pred_p, rp
+        yield an, obj, ro
         yield an, g_report, rep
         yield an, g_extracted, t.plain(r.component)
         if r.sentence is not None:
@@ -354,7 +359,7 @@ class OxToRdflib:
     def __init__(self) -> None:
         self._iris: dict[str, URIRef] = {}
 
-    def term(self, t: object) -> object:
+    def term(self, t: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> URIRef | BNode | Literal:
         import pyoxigraph as ox
 
         if isinstance(t, ox.NamedNode):
@@ -368,7 +373,9 @@ class OxToRdflib:
             if t.datatype.value == self._XSD_STRING:
                 return Literal(t.value)
             return Literal(t.value, datatype=URIRef(t.datatype.value))
-        return BNode(t.value)
+        # the stubs allow RDF-star triples as terms; our graphs have none
+        return BNode(t.value)  # type: ignore[union-attr]
 
-    def triple(self, t: object) -> tuple[object, object, object]:
+    def triple(self, t: ox.Triple | ox.Quad) -> tuple[URIRef | BNode | Literal, URIRef | BNode | Literal,
+                                                    URIRef | BNode | Literal]:
         return self.term(t.subject), self.term(t.predicate), self.term(t.object)

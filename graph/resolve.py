@@ -185,6 +185,7 @@ def resolve(document: Document, ann: Annotations, lex: Lexicons | None = None) -
             mention_key[i] = key
         return key
 
+    label: str | None  # agency_label() gives None for an agency it cannot place
     for i, m in enumerate(ann.mentions):
         surface = norm_key(m.text) if m.text else norm_key(m.name)
         aliases = {surface, norm_key(m.name)}
@@ -265,9 +266,9 @@ def resolve(document: Document, ann: Annotations, lex: Lexicons | None = None) -
 
     # places: the report's own chain up to the province, other divisions to a parent named too
     place_chain: list[str] = []
-    for i, (name, d) in enumerate(ctx.names):
-        key = _place_key(name, d, ctx)
-        put(None, key, "Place", name, set(), {"code": d.code, "level": d.level}, 3)
+    for i, (name, div) in enumerate(ctx.names):
+        key = _place_key(name, div, ctx)
+        put(None, key, "Place", name, set(), {"code": div.code, "level": div.level}, 3)
         place_chain.append(key)
     for a, b in zip(place_chain, place_chain[1:]):
         link(a, "locatedIn", b, "govkg_divisions", None, None, None)
@@ -419,9 +420,9 @@ def _issuer(document: Document, ctx: _Context, drafts: dict[str, _Draft], lex: L
     if not label:
         return None
     key = key_for("Agency", label)
-    for k, d in drafts.items():
+    for dkey, d in drafts.items():
         if d.type == "Agency" and d.label == label:
-            return k
+            return dkey
     attrs = {"role": "issuer"}
     if ctx.names:
         attrs["place"] = ctx.names[0][0]

@@ -958,7 +958,7 @@ def dataset_from_store(store_dir: str | Path, *, max_nodes: int = CORPUS_VIEW_NO
         # took 38 s on 2,000 reports); only entities carry govkg:mentionedIn
         counts: dict[str, int] = defaultdict(int)
         for q in db.quads_for_pattern(None, mentioned_in, None, default):
-            counts[q.subject.value] += 1
+            counts[q.subject.value] += 1  # type: ignore[union-attr]  # an entity IRI (stubs allow RDF-star)
         top = sorted(counts, key=lambda e: (-counts[e], e))[: int(max_nodes)]
         ds = Dataset()
         bind_prefixes(ds)
@@ -976,7 +976,8 @@ def dataset_from_store(store_dir: str | Path, *, max_nodes: int = CORPUS_VIEW_NO
         chosen: list[tuple[str, str, str]] = []
         for e in top:
             node = ox.NamedNode(e)
-            reps = sorted((q.object.value for q in db.quads_for_pattern(node, mentioned_in, None, default)),
+            # objects are report IRIs (the stubs allow RDF-star triples)
+            reps = sorted((q.object.value for q in db.quads_for_pattern(node, mentioned_in, None, default)),  # type: ignore[union-attr]
                           reverse=True)[:_CORPUS_REPORTS_PER_ENTITY]
             for r in reps:
                 view.add((URIRef(e), GOVKG.mentionedIn, URIRef(r)))
@@ -984,8 +985,9 @@ def dataset_from_store(store_dir: str | Path, *, max_nodes: int = CORPUS_VIEW_NO
             ms: list[tuple[str, str]] = []
             for r in reps:
                 for q in db.quads_for_pattern(node, mention_p, None, ox.NamedNode(r)):
-                    for sq in db.quads_for_pattern(q.object, sentence_p, None, ox.NamedNode(r)):
-                        ms.append((q.object.value, sq.object.value))
+                    # mentions and sentences are IRIs; the stubs type objects as any term
+                    for sq in db.quads_for_pattern(q.object, sentence_p, None, ox.NamedNode(r)):  # type: ignore[arg-type]
+                        ms.append((q.object.value, sq.object.value))  # type: ignore[union-attr]
                 if len(ms) >= _CORPUS_MENTIONS_PER_ENTITY:
                     break
             chosen += [(e, m, s) for m, s in sorted(ms)[:_CORPUS_MENTIONS_PER_ENTITY]]
