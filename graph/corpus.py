@@ -567,7 +567,7 @@ def activate_store(out_dir: Path, new: Path, reports: int) -> str:
         # only older stores: `govkg serve` keeps its checkpoints of the store in this folder too
         if p != new and (p.name[:1] == "g" and p.name[1:].isdigit() or p.name.startswith("old-")):
             shutil.rmtree(p, ignore_errors=True)
-    return f"rebuilt by bulk load: {reports} report graphs"
+    return f"rebuilt by bulk load: {reports} report graph{'' if reports == 1 else 's'}"
 
 
 def _node(iri: str):  # type: ignore[no-untyped-def]
