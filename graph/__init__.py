@@ -7,7 +7,9 @@ The public API::
     ex = graph.extract("report.txt")                     # one report's entities, relations, stats
     ds = graph.load("output/graph.trig")                 # an rdflib Dataset
 
-Stages, one module each: read -> nlp -> resolve -> rdf -> validate (-> view / query / serve).
+SPARQL lives in :mod:`graph.query` (``select(open_store("output/store"), "cite_law",
+law="长江保护法")`` gives a pandas DataFrame). Stages, one module each: read -> nlp -> resolve
+-> rdf -> validate (-> view / query / serve); :mod:`graph.corpus` runs builds of any size.
 """
 
 from __future__ import annotations

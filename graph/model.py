@@ -78,7 +78,8 @@ class Document:
     """A report as read from disk.
 
     ``text`` is the decoded original; ``folded`` has the same length, with full-width forms
-    folded to half-width so that matching sees one form while offsets stay those of ``text``.
+    folded to half-width (and the look-alike radicals some PDFs carry folded to the ordinary
+    characters) so that matching sees one form while offsets stay those of ``text``.
     ``content`` lists the (start, end) character ranges that are report content, that is, not
     web-page debris such as 发布时间, 浏览次数 or 打印|关闭 lines.
     """
