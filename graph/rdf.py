@@ -236,6 +236,15 @@ def _report_terms(ex: Extraction, base: str, t: _Terms) -> Iterator[tuple[object
     # -- entities and their mentions
     alt, mentioned, mention_p, anchor = iri(str(SKOS.altLabel)), iri(GOVKG.mentionedIn), iri(GOVKG.mention), iri(str(NIF.anchorOf))
     mention_cls = iri(GOVKG.Mention)
+
+    def anchored(node: object, text: str, start: int, end: int, sentence: object) -> Iterator[tuple[object, object, object]]:
+        """The NIF anchor of a mention or statistic: its text, offsets, sentence and report."""
+        yield node, a, mention_cls
+        yield node, anchor, zh(text)
+        yield node, begin, t.integer(start)
+        yield node, endi, t.integer(end)
+        yield node, g_sentence, sentence
+        yield node, g_report, rep
     for e in ex.entities:
         n = keyiri[e.key]
         yield n, a, iri(TYPE[e.type])
@@ -251,12 +260,7 @@ def _report_terms(ex: Extraction, base: str, t: _Terms) -> Iterator[tuple[object
             m = ex.mentions[i]
             mn = iri(f"{rep_s}/m{m.start}-{m.end}-{m.type[0].lower()}")
             yield n, mention_p, mn
-            yield mn, a, mention_cls
-            yield mn, anchor, zh(m.text)
-            yield mn, begin, t.integer(m.start)
-            yield mn, endi, t.integer(m.end)
-            yield mn, g_sentence, sent_iri[m.sentence]
-            yield mn, g_report, rep
+            yield from anchored(mn, m.text, m.start, m.end, sent_iri[m.sentence])
             yield mn, g_extracted, t.plain(m.component)
 
     # -- relations: the direct triple, and its evidence beside it
@@ -307,12 +311,7 @@ def _report_terms(ex: Extraction, base: str, t: _Terms) -> Iterator[tuple[object
         yield n, g_extracted, t.plain(x.component)
         an = iri(f"{rep_s}/stat{x.index}/anchor")
         yield n, mention_p, an
-        yield an, a, mention_cls
-        yield an, anchor, zh(x.text)
-        yield an, begin, t.integer(x.start)
-        yield an, endi, t.integer(x.end)
-        yield an, g_sentence, sent_iri[x.sentence]
-        yield an, g_report, rep
+        yield from anchored(an, x.text, x.start, x.end, sent_iri[x.sentence])
 
 
 def bind_prefixes(g: Graph) -> None:
