@@ -10,6 +10,7 @@ so the same input always gives the same IRIs and triples.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, cast
@@ -18,7 +19,7 @@ from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, SKOS
 
 from .model import Extraction
-from .vocab import DEFAULT_BASE, ELI, GOVKG, NIF, ONTOLOGY_IRI, QB, ontology_dir
+from .vocab import DEFAULT_BASE, ELI, GOVKG, NIF, ONTOLOGY_IRI, PREFIXES, QB, ontology_dir
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -30,6 +31,7 @@ __all__ = [
     "report_triples",
     "report_quads",
     "report_ox_triples",
+    "report_turtle",
     "to_dataset",
     "load_ontology",
     "bind_prefixes",
@@ -69,17 +71,19 @@ _IRI_UNSAFE = re.compile(r"[^A-Za-z0-9\-._~\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uff
 
 
 _PCT = re.compile(r"%[0-9A-Fa-f]{2}")
+# segments made of these only are left as they are (a fast path: most keys are plain Chinese)
+_PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9\-._~\u4e00-\u9fef]*")
 
 
 def _invisible(c: str) -> bool:
     """White space, controls and format characters: never left raw in an IRI."""
-    import unicodedata
-
     return c.isspace() or unicodedata.category(c) in ("Cc", "Cf", "Zs", "Zl", "Zp", "Co", "Cn", "Cs")
 
 
 def _segment(s: str) -> str:
     """Percent-encode what may not stand in an IRI path segment; keep existing %XX escapes."""
+    if _PLAIN_SEGMENT.fullmatch(s):
+        return s
     s = "".join(c if not _invisible(c) else f"%{ord(c):02X}" if ord(c) < 0x80 else "".join(f"%{b:02X}" for b in c.encode("utf-8")) for c in s)
     parts = _PCT.split(s)
     escapes = _PCT.findall(s)
@@ -96,7 +100,12 @@ def iri_for_key(key: str, base: str = DEFAULT_BASE) -> URIRef:
         >>> str(iri_for_key("law/x/a b(1)", "https://example.org/id/"))
         'https://example.org/id/law/x/a%20b%281%29'
     """
-    return URIRef(base + "/".join(_segment(p) for p in key.split("/")))
+    return URIRef(_key_iri(key, base))
+
+
+def _key_iri(key: str, base: str) -> str:
+    """:func:`iri_for_key` as a plain string (no rdflib term on the way)."""
+    return base + "/".join(map(_segment, key.split("/")))
 
 
 def report_iri(ex: Extraction, base: str = DEFAULT_BASE) -> URIRef:
@@ -114,12 +123,14 @@ def _fmt(value: Decimal) -> str:
     return s.rstrip("0").rstrip(".") if "." in s else s
 
 
-def _label(value: Decimal, unit: str, measure: str) -> str:
-    return f"{measure} {_fmt(value)}{unit}"
+def _label(value: str, unit: str, measure: str) -> str:
+    """A statistic's label, from its value as :func:`_fmt` writes it."""
+    return f"{measure} {value}{unit}"
 
 
 class _Terms:
-    """Makes RDF terms for :func:`_report_terms`: rdflib terms, or pyoxigraph terms.
+    """Makes RDF terms for :func:`_report_terms`: rdflib terms, or pyoxigraph terms (or, with
+    :class:`_TurtleTerms`, Turtle term strings).
 
     The triple logic is written once; pyoxigraph's terms are about ten times cheaper to make
     than rdflib's (literals especially), which matters for corpus builds, while users and
@@ -161,6 +172,170 @@ class _Terms:
         return self._t if self.ox else Literal(True)
 
 
+# -- Turtle written directly -------------------------------------------------------------------
+
+# what a Turtle "..." literal may not hold raw (the quote, backslash and line breaks), and the
+# other controls, escaped too so that a chunk stays plain text; the rest of Unicode stays raw
+_LITERAL_UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\]')
+_LITERAL_ESCAPES: dict[int, str] = {
+    **{c: f"\\u{c:04X}" for c in (*range(0x20), 0x7F)},
+    ord('"'): '\\"', ord("\\"): "\\\\", ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t",
+}
+# what may not stand in a Turtle IRIREF (<...>)
+_IRIREF_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+# the same two sets as bytes, to test many strings at once: all are ASCII, and UTF-8 writes
+# every other character with bytes >= 0x80 only, so a test on the UTF-8 bytes is exact
+_LITERAL_UNSAFE_BYTES = bytes(range(0x20)) + b'\x7f"\\'
+_IRIREF_UNSAFE_BYTES = bytes(range(0x21)) + b'<>"{}|^`\\'
+# an IRI in a PREFIXES namespace (longest first: the most specific wins) whose rest is a plain
+# local name, written prefix:local; a safe subset of Turtle's PN_LOCAL (no dots, no escapes)
+_PREFIX_OF = {ns: p for p, ns in PREFIXES.items()}
+_PREFIXED = re.compile(
+    "(" + "|".join(re.escape(ns) for ns in sorted(_PREFIX_OF, key=len, reverse=True)) + ")([A-Za-z_][A-Za-z0-9_-]*)"
+)
+# xsd:decimal lexical forms that Turtle's decimal shorthand (12.5) reads back as they are
+_DECIMAL = re.compile(r"[+-]?[0-9]*\.[0-9]+")
+# the @prefix lines of every chunk: all of PREFIXES, sorted (byte order), one per line
+_TURTLE_PREFIXES = "".join(sorted((f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()),
+                                  key=lambda line: line.encode("utf-8")))
+
+
+def _has_any(strings: list[str], unsafe: bytes) -> bool:
+    """Whether any of ``strings`` holds one of the ASCII characters ``unsafe`` (one pass in C)."""
+    data = "".join(strings).encode("utf-8")
+    return len(data.translate(None, unsafe)) != len(data)
+
+
+def _escaped(value: str) -> str:
+    """A string as the body of a Turtle ``"..."`` literal (translated only when it needs it)."""
+    return value.translate(_LITERAL_ESCAPES) if _LITERAL_UNSAFE.search(value) else value
+
+
+class _TurtleTerms(_Terms):
+    """The third kind of :class:`_Terms`: Turtle term strings (``govkg:Report``, ``<iri>``,
+    ``"..."@zh``, ``42``, ``12.5``, ``"2021"^^xsd:gYear``, ``true``), for writing a chunk as
+    text with no term objects in between. Equal terms give equal strings, so the strings
+    compare (and deduplicate) as the terms do.
+
+    The checks are made once for all the terms of a report, not term by term (that is most of
+    the cost of a term): IRIs written as ``<...>`` are checked by :meth:`check_iris`; with
+    ``escape=False`` literals are written as they are and :meth:`need_escaping` says whether
+    one of them needed escaping after all (then make the terms again with ``escape=True``,
+    which escapes each literal that needs it).
+    """
+
+    def __init__(self, escape: bool = False) -> None:
+        super().__init__(False)
+        self.escape = escape
+        self._names: dict[str, str] = {}
+        self._datatypes: dict[str, str] = {}
+        self._full: list[str] = []  # IRIs written as <...>
+        self._raw: list[str] = []  # literal values written unescaped
+        self._keep = self._raw.append
+
+    def iri(self, value: str) -> str:
+        n = self._names.get(value)
+        if n is None:
+            value = str(value)  # a URIRef stays a URIRef through "+" (and is unequal to a str)
+            m = _PREFIXED.fullmatch(value)
+            if m:
+                n = f"{_PREFIX_OF[m[1]]}:{m[2]}"
+            else:
+                self._full.append(value)
+                n = f"<{value}>"
+            self._names[value] = n
+        return n
+
+    def check_iris(self) -> None:
+        """Raise ValueError if an IRI written as ``<...>`` holds a character Turtle forbids there."""
+        if _has_any(self._full, _IRIREF_UNSAFE_BYTES):
+            bad = next(v for v in self._full if _IRIREF_UNSAFE.search(v))
+            raise ValueError(f"IRI not writable in Turtle: {bad!r}")
+
+    def need_escaping(self) -> bool:
+        """Whether a literal written unescaped (``escape=False``) needed escaping."""
+        return _has_any(self._raw, _LITERAL_UNSAFE_BYTES)
+
+    # the literals (the same test in each: a call less per literal, and there are thousands)
+
+    def zh(self, value: str) -> str:
+        if self.escape:
+            return f'"{_escaped(value)}"@zh'
+        self._keep(value)
+        return f'"{value}"@zh'
+
+    def plain(self, value: str) -> str:
+        if self.escape:
+            return f'"{_escaped(value)}"'
+        self._keep(value)
+        return f'"{value}"'
+
+    def integer(self, value: int) -> str:
+        # Turtle's integer shorthand is xsd:integer, as Literal(int) is in rdflib and pyoxigraph
+        return str(value)
+
+    def typed(self, value: str, datatype: URIRef) -> str:
+        dt = self._datatypes.get(datatype)
+        if dt is None:
+            dt = self._datatypes[datatype] = "^^" + self.iri(str(datatype))
+        if dt == "^^xsd:decimal" and _DECIMAL.fullmatch(value):
+            return value  # 12.5, as pyoxigraph writes it ("12" must stay typed: it would be an integer)
+        if self.escape:
+            return f'"{_escaped(value)}"{dt}'
+        self._keep(value)
+        return f'"{value}"{dt}'
+
+    def true(self) -> str:
+        return "true"
+
+
+def report_turtle(ex: Extraction, base: str = DEFAULT_BASE) -> tuple[bytes, int]:
+    """One report's named graph as Turtle (UTF-8) and its number of triples.
+
+    The same triples as :func:`report_triples` and :func:`report_ox_triples`, written straight
+    from strings: making ~4,500 pyoxigraph terms and serialising them costs three to four times
+    more. The bytes are a chunk: the ``@prefix`` lines of all of ``PREFIXES`` (sorted) first and
+    nowhere else, then the triples grouped by subject, with no blank nodes and no ``@base``,
+    so the body can also stand in a TriG graph block or be concatenated with other bodies.
+    A triple found twice (a relation read from two sentences) is written once, and counted
+    once. The same extraction always gives the same bytes.
+
+    Raises:
+        ValueError: an IRI holds a character that may not stand in a Turtle IRI (``base``).
+    """
+    # dict.fromkeys: the distinct triples in first-seen order, deduplicated without a Python loop
+    terms = _TurtleTerms(escape=False)
+    triples = dict.fromkeys(cast("Iterator[tuple[str, str, str]]", _report_terms(ex, base, terms)))
+    if terms.need_escaping():  # a quote, backslash or control character in some text: rare
+        terms = _TurtleTerms(escape=True)
+        triples = dict.fromkeys(cast("Iterator[tuple[str, str, str]]", _report_terms(ex, base, terms)))
+    terms.check_iris()
+    out = [_TURTLE_PREFIXES]
+    put = out.append
+    last_s = last_p = ""
+    rdf_type = "rdf:type"
+    for s, p, o in triples:
+        if s == last_s:
+            if p == last_p:  # same subject and predicate: another object
+                put(" , ")
+            else:
+                put(" ;\n\t")
+                put("a" if p == rdf_type else p)
+                put(" ")
+        else:  # a new subject block (a subject may have several, as _report_terms goes)
+            if last_s:
+                put(" .\n")
+            put(s)
+            put(" ")
+            put("a" if p == rdf_type else p)
+            put(" ")
+            last_s = s
+        put(o)
+        last_p = p
+    put(" .\n")
+    return "".join(out).encode("utf-8"), len(triples)
+
+
 def report_triples(ex: Extraction, base: str = DEFAULT_BASE) -> Iterator[Triple]:
     """All triples of one report's named graph, as rdflib terms."""
     return _report_terms(ex, base, _Terms(False))  # type: ignore[return-value]
@@ -186,9 +361,12 @@ def _report_terms(ex: Extraction, base: str, t: _Terms) -> Iterator[tuple[object
     doc, meta = ex.document, ex.document.meta
     rep_s = str(report_iri(ex, base))
     rep = t.iri(rep_s)
-    keyiri = {e.key: t.iri(str(iri_for_key(e.key, base))) for e in ex.entities}
-    iri = t.iri
-    a, label, zh = iri(str(RDF.type)), iri(str(RDFS.label)), t.zh
+    keyiri = {e.key: t.iri(_key_iri(e.key, base)) for e in ex.entities}
+    # terms used in the loops are made (and rdflib namespace attributes looked up) once here
+    iri, zh, plain, integer, typed = t.iri, t.zh, t.plain, t.integer, t.typed
+    a, label = iri(str(RDF.type)), iri(str(RDFS.label))
+    year_p = iri(GOVKG.year)
+    gyear, decimal = XSD.gYear, XSD.decimal
     g_report, g_sentence, g_extracted = iri(GOVKG.report), iri(GOVKG.sentence), iri(GOVKG.extractedBy)
     begin, endi = iri(str(NIF.beginIndex)), iri(str(NIF.endIndex))
 
@@ -202,36 +380,38 @@ def _report_terms(ex: Extraction, base: str, t: _Terms) -> Iterator[tuple[object
     if ex.locality:
         yield rep, iri(GOVKG.locality), keyiri[ex.locality]
     if meta.year:
-        yield rep, iri(GOVKG.year), t.typed(str(meta.year), XSD.gYear)
+        yield rep, year_p, typed(str(meta.year), gyear)
     if meta.report_date:
-        yield rep, iri(str(DCTERMS.date)), t.typed(meta.report_date, XSD.date)
+        yield rep, iri(str(DCTERMS.date)), typed(meta.report_date, XSD.date)
     if meta.published:
-        yield rep, iri(str(DCTERMS.issued)), t.typed(meta.published, XSD.date)
+        yield rep, iri(str(DCTERMS.issued)), typed(meta.published, XSD.date)
     if meta.source:
         yield rep, iri(str(DCTERMS.source)), zh(meta.source)
-    yield rep, iri(GOVKG.contentHash), t.plain(doc.content_hash)
-    yield rep, iri(GOVKG.sourceFile), t.plain(doc.name)
-    yield rep, iri(GOVKG.encoding), t.plain(doc.encoding)
-    yield rep, iri(str(DCTERMS.format)), t.plain(doc.format)
+    yield rep, iri(GOVKG.contentHash), plain(doc.content_hash)
+    yield rep, iri(GOVKG.sourceFile), plain(doc.name)
+    yield rep, iri(GOVKG.encoding), plain(doc.encoding)
+    yield rep, iri(str(DCTERMS.format)), plain(doc.format)
 
     # -- sentences (those that carry something, and the headings)
     sent_iri = [iri(f"{rep_s}/s{s.index}") for s in ex.sentences]
     used = {m.sentence for m in ex.mentions} | {r.sentence for r in ex.relations if r.sentence is not None}
     used |= {x.sentence for x in ex.statistics}
     role_p, index_p, string_p = iri(GOVKG.role), iri(GOVKG.sentenceIndex), iri(str(NIF.isString))
+    sentence_cls, heading_p, true = iri(GOVKG.Sentence), iri(GOVKG.heading), t.true()
+    roles = {k: iri(str(v)) for k, v in ROLE.items()}
     for s in ex.sentences:
         if s.index not in used and not s.heading:
             continue
         n = sent_iri[s.index]
-        yield n, a, iri(GOVKG.Sentence)
+        yield n, a, sentence_cls
         yield n, string_p, zh(s.text)
-        yield n, begin, t.integer(s.start)
-        yield n, endi, t.integer(s.end)
-        yield n, index_p, t.integer(s.index)
-        yield n, role_p, iri(ROLE[s.role])
+        yield n, begin, integer(s.start)
+        yield n, endi, integer(s.end)
+        yield n, index_p, integer(s.index)
+        yield n, role_p, roles[s.role]
         yield n, g_report, rep
         if s.heading:
-            yield n, iri(GOVKG.heading), t.true()
+            yield n, heading_p, true
 
     # -- entities and their mentions
     alt, mentioned, mention_p, anchor = iri(str(SKOS.altLabel)), iri(GOVKG.mentionedIn), iri(GOVKG.mention), iri(str(NIF.anchorOf))
@@ -241,33 +421,37 @@ def _report_terms(ex: Extraction, base: str, t: _Terms) -> Iterator[tuple[object
         """The NIF anchor of a mention or statistic: its text, offsets, sentence and report."""
         yield node, a, mention_cls
         yield node, anchor, zh(text)
-        yield node, begin, t.integer(start)
-        yield node, endi, t.integer(end)
+        yield node, begin, integer(start)
+        yield node, endi, integer(end)
         yield node, g_sentence, sentence
         yield node, g_report, rep
+    types = {k: iri(str(v)) for k, v in TYPE.items()}
+    attrs = {k: (iri(str(pred)), dt) for k, (pred, dt) in _ATTR.items()}
+    mentions = ex.mentions
     for e in ex.entities:
         n = keyiri[e.key]
-        yield n, a, iri(TYPE[e.type])
+        yield n, a, types[e.type]
         yield n, label, zh(e.label)
         for al in e.aliases:
             yield n, alt, zh(al)
         yield n, mentioned, rep
         for k, v in e.attrs:
-            if k in _ATTR:
-                pred, dt = _ATTR[k]
-                yield n, iri(str(pred)), t.typed(v, dt) if dt else t.plain(v)
+            if k in attrs:
+                pred, dt = attrs[k]
+                yield n, pred, typed(v, dt) if dt else plain(v)
         for i in e.mentions:
-            m = ex.mentions[i]
+            m = mentions[i]
             mn = iri(f"{rep_s}/m{m.start}-{m.end}-{m.type[0].lower()}")
             yield n, mention_p, mn
             yield from anchored(mn, m.text, m.start, m.end, sent_iri[m.sentence])
-            yield mn, g_extracted, t.plain(m.component)
+            yield mn, g_extracted, plain(m.component)
 
     # -- relations: the direct triple, and its evidence beside it
     assertion = iri(GOVKG.RelationAssertion)
     subj, pred_p, obj = iri(str(RDF.subject)), iri(str(RDF.predicate)), iri(str(RDF.object))
+    preds = {k: iri(str(v)) for k, v in PREDICATE.items()}
     for j, r in enumerate(ex.relations):
-        rs, ro, rp = keyiri[r.subject], keyiri[r.object], iri(str(PREDICATE[r.predicate]))
+        rs, ro, rp = keyiri[r.subject], keyiri[r.object], preds[r.predicate]
         yield rs, rp, ro
         an = iri(f"{rep_s}/r{j}")
         yield an, a, assertion
@@ -275,12 +459,12 @@ def _report_terms(ex: Extraction, base: str, t: _Terms) -> Iterator[tuple[object
         yield an, pred_p, rp
         yield an, obj, ro
         yield an, g_report, rep
-        yield an, g_extracted, t.plain(r.component)
+        yield an, g_extracted, plain(r.component)
         if r.sentence is not None:
             yield an, g_sentence, sent_iri[r.sentence]
         if r.start is not None and r.end is not None:
-            yield an, begin, t.integer(r.start)
-            yield an, endi, t.integer(r.end)
+            yield an, begin, integer(r.start)
+            yield an, endi, integer(r.end)
 
     # -- statistics, as observations of a per-report data set
     ds = iri(f"{rep_s}/statistics")
@@ -291,24 +475,26 @@ def _report_terms(ex: Extraction, base: str, t: _Terms) -> Iterator[tuple[object
         yield ds, label, zh(f"{meta.title or doc.name} 统计数据")
     stat_cls, dataset_p = iri(GOVKG.Statistic), iri(str(QB.dataSet))
     value_p, unit_p, measure_p, surface_p = iri(GOVKG.value), iri(GOVKG.unit), iri(GOVKG.measure), iri(GOVKG.surface)
+    about_p, approximate_p = iri(GOVKG.about), iri(GOVKG.approximate)
     for x in ex.statistics:
         n = iri(f"{rep_s}/stat{x.index}")
         yield n, a, stat_cls
-        yield n, label, zh(_label(x.value, x.unit, x.measure))
+        value = _fmt(x.value)
+        yield n, label, zh(_label(value, x.unit, x.measure))
         yield n, dataset_p, ds
-        yield n, value_p, t.typed(_fmt(x.value), XSD.decimal)
+        yield n, value_p, typed(value, decimal)
         yield n, unit_p, zh(x.unit)
         yield n, measure_p, zh(x.measure)
         yield n, surface_p, zh(x.text)
         if x.year:
-            yield n, iri(GOVKG.year), t.typed(str(x.year), XSD.gYear)
+            yield n, year_p, typed(str(x.year), gyear)
         if x.about:
-            yield n, iri(GOVKG.about), keyiri[x.about]
+            yield n, about_p, keyiri[x.about]
         if x.approximate:
-            yield n, iri(GOVKG.approximate), t.true()
+            yield n, approximate_p, true
         yield n, g_report, rep
         yield n, g_sentence, sent_iri[x.sentence]
-        yield n, g_extracted, t.plain(x.component)
+        yield n, g_extracted, plain(x.component)
         an = iri(f"{rep_s}/stat{x.index}/anchor")
         yield n, mention_p, an
         yield from anchored(an, x.text, x.start, x.end, sent_iri[x.sentence])
