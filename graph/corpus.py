@@ -25,7 +25,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from .errors import GovkgError
 from .vocab import DEFAULT_BASE, PREFIXES
@@ -128,18 +128,11 @@ def raw_digest(path: Path) -> str:
 
 def chunk_of(ex: object, base: str = DEFAULT_BASE, path: str = "") -> Chunk:
     """Serialise one extraction as a chunk (its named graph in Turtle)."""
-    import pyoxigraph as ox
-
     from .model import Extraction
-    from .rdf import report_iri, report_ox_triples
+    from .rdf import report_iri, report_turtle
 
     assert isinstance(ex, Extraction)
-    triples = report_ox_triples(ex, base)
-    # serialize() returns bytes when no output is given; the stub says bytes | None
-    turtle = cast(bytes, ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
-    # Oxigraph writes the prefix lines in hash order; sort them so output is byte-stable
-    prefixes, rest = _split_prefixes(turtle)
-    body = b"\n".join(sorted(prefixes.strip().split(b"\n"))) + b"\n" + rest
+    body, triples = report_turtle(ex, base)
     counts: dict[str, int] = {}
     for e in ex.entities:
         counts[e.type] = counts.get(e.type, 0) + 1
@@ -150,7 +143,7 @@ def chunk_of(ex: object, base: str = DEFAULT_BASE, path: str = "") -> Chunk:
         content_hash=ex.document.content_hash,
         graph=str(report_iri(ex, base)),
         turtle=body,
-        triples=len(triples),
+        triples=triples,
         counts=counts,
         title=ex.document.meta.title or "",
         year=ex.document.meta.year,
@@ -354,6 +347,13 @@ def ontology_chunk(kind: str) -> bytes:
     return _ONTOLOGY_CHUNKS[kind]
 
 
+def ontology_triples() -> int:
+    """How many triples the ontology's graph holds."""
+    import pyoxigraph as ox
+
+    return sum(1 for _ in ox.parse(ontology_chunk("turtle"), format=ox.RdfFormat.TURTLE))
+
+
 def _sparql_replace(graph: str, turtle: bytes) -> str:
     """One SPARQL Update that replaces ``graph`` with a chunk and keeps the default graph the
     union of the named graphs (the chunk's prefixes become the update's PREFIX prologue)."""
@@ -438,6 +438,13 @@ def wants_bulk(store_dir: Path, changes: int, total: int) -> bool:
     return not (store_dir / "CURRENT").is_file() or changes > max(BULK_MIN_CHANGES, total // 5)
 
 
+def _trig_item(graph: str, turtle: bytes) -> bytes:
+    """A chunk as TriG for the bulk loader: in its report's named graph, and again in the
+    default graph, which the store keeps as the union of the named graphs."""
+    head, body = _split_prefixes(turtle)
+    return head + b"<" + graph.encode("utf-8") + b"> {\n" + body + b"\n}\n" + body + b"\n"
+
+
 class _ChunkReader(io.RawIOBase):
     """A file-like stream of TriG made from chunks as they come, for Oxigraph's bulk loader.
 
@@ -456,9 +463,7 @@ class _ChunkReader(io.RawIOBase):
         return True
 
     def _next(self) -> bytes:
-        graph, turtle = next(self._items)
-        head, body = _split_prefixes(turtle)
-        return head + b"<" + graph.encode("utf-8") + b"> {\n" + body + b"\n}\n" + body + b"\n"
+        return _trig_item(*next(self._items))
 
     def readinto(self, b) -> int:  # type: ignore[no-untyped-def, override]
         while not self._buf:
@@ -477,11 +482,14 @@ class _ChunkReader(io.RawIOBase):
         return n
 
 
-def bulk_store(out_dir: Path, items: Iterable[tuple[str, bytes]]) -> Path:
+def bulk_store(out_dir: Path, items: Iterable[tuple[str, bytes]], *, threads: int = 1) -> Path:
     """Load the ontology and every (graph, chunk) into a new store folder, not yet live.
 
     The folder is ``OUT/stores/g<N>``; :func:`activate_store` makes it the store, or
-    :func:`discard_store` removes it.
+    :func:`discard_store` removes it. With ``threads`` > 1 that many batches load at once, each
+    in a thread of its own (Oxigraph's loader runs without the GIL), while the calling thread
+    goes on collecting chunks: a build with ``--jobs 2`` keeps both cores busy instead of
+    waiting for one loader. One thread loads as the chunks come, in the calling thread.
     """
     import shutil
 
@@ -500,18 +508,21 @@ def bulk_store(out_dir: Path, items: Iterable[tuple[str, bytes]]) -> Path:
         yield from items
 
     # Oxigraph's bulk loader holds what one call loads in memory: load batches of reports so
-    # memory stays flat whatever the size of the corpus (25 reports: ~0.4 GB at most)
+    # memory stays flat whatever the size of the corpus
     source = all_items()
     db = ox.Store(str(new))
     try:
-        while True:
-            batch = list(itertools.islice(source, BULK_BATCH))
-            if not batch:
-                break
-            reader = _ChunkReader(batch)
-            db.bulk_load(io.BufferedReader(reader, buffer_size=1 << 20), format=ox.RdfFormat.TRIG)
-            if reader.error is not None:
-                raise reader.error
+        if threads <= 1:
+            while True:
+                batch = list(itertools.islice(source, BULK_BATCH))
+                if not batch:
+                    break
+                reader = _ChunkReader(batch)
+                db.bulk_load(io.BufferedReader(reader, buffer_size=1 << 20), format=ox.RdfFormat.TRIG)
+                if reader.error is not None:
+                    raise reader.error
+        else:
+            _load_in_threads(db, source, threads)
         db.flush()
         # the bulk loader leaves many unmerged files; compacting them once makes every later
         # read several times faster (a 2,000-report store: GROUP BY 34 s -> 3.5 s)
@@ -522,6 +533,54 @@ def bulk_store(out_dir: Path, items: Iterable[tuple[str, bytes]]) -> Path:
         raise
     del db
     return new
+
+
+def _load_in_threads(db: Any, source: Iterator[tuple[str, bytes]], threads: int) -> None:
+    """Bulk-load batches of ``source`` into ``db`` with ``threads`` loader threads.
+
+    The calling thread pulls the chunks (pulling runs the build's bookkeeping, which is not
+    thread-safe) and hands each batch as one TriG byte string to the loaders through a queue
+    that holds at most ``threads`` batches, so memory stays bounded. The first error, from a
+    loader or from pulling, stops the load and is raised here.
+    """
+    import queue
+    import threading
+
+    import pyoxigraph as ox
+
+    todo: queue.Queue[bytes | None] = queue.Queue(maxsize=threads)
+    errors: list[BaseException] = []
+
+    def loader() -> None:
+        while True:
+            data = todo.get()
+            if data is None:
+                return
+            if errors:
+                continue  # drain: the load has failed, the rest is dropped
+            try:
+                db.bulk_load(data, format=ox.RdfFormat.TRIG)
+            except BaseException as e:  # noqa: BLE001 - raised again in the calling thread
+                errors.append(e)
+
+    workers = [threading.Thread(target=loader, name=f"govkg-loader-{i}", daemon=True) for i in range(threads)]
+    for w in workers:
+        w.start()
+    try:
+        while not errors:
+            batch = list(itertools.islice(source, BULK_BATCH))
+            if not batch:
+                break
+            todo.put(b"".join(_trig_item(g, t) for g, t in batch))
+    except BaseException as e:
+        errors.append(e)
+    finally:
+        for _ in workers:
+            todo.put(None)
+        for w in workers:
+            w.join()
+    if errors:
+        raise errors[0]
 
 
 def discard_store(new: Path) -> None:
@@ -535,12 +594,14 @@ def discard_store(new: Path) -> None:
         pass
 
 
-def activate_store(out_dir: Path, new: Path, reports: int) -> str:
+def activate_store(out_dir: Path, new: Path, reports: int, sizes: dict[str, int] | None = None) -> str:
     """Make ``new`` the store: ``OUT/store`` becomes a link to it, switched in one rename.
 
-    Readers that opened the old store keep working on their checkpoint (``govkg serve`` serves
-    a checkpoint and picks up the new generation from the marker); older store folders are
-    removed afterwards.
+    ``sizes`` (triples per named graph, known from the chunks) go into the store's marker;
+    without them the store is asked, which takes a while on a large store. Readers that
+    opened the old store keep working on their checkpoint (``govkg serve`` serves a checkpoint
+    and picks up the new generation from the marker); older store folders are removed
+    afterwards.
     """
     import shutil
 
@@ -548,14 +609,15 @@ def activate_store(out_dir: Path, new: Path, reports: int) -> str:
 
     link = out_dir / "store"
     old_info = storage.store_info(link) if link.exists() else {}
-    db = storage.open_store(new, read_only=True)
-    try:
-        sizes = {
-            row["g"].value: int(row["n"].value)  # type: ignore[index]
-            for row in db.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")  # type: ignore[union-attr]
-        }
-    finally:
-        del db
+    if sizes is None:
+        db = storage.open_store(new, read_only=True)
+        try:
+            sizes = {
+                row["g"].value: int(row["n"].value)  # type: ignore[index]
+                for row in db.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")  # type: ignore[union-attr]
+            }
+        finally:
+            del db
     storage._write_marker(new, None, int(old_info.get("generation", 0)) + 1, dict(sorted(sizes.items())))  # type: ignore[arg-type]
     if link.is_dir() and not link.is_symlink():  # a store of an older layout: move it aside
         os.replace(link, out_dir / "stores" / f"old-{os.getpid()}")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .errors import ExtractionError, GovkgError, InputError
 from .model import Document, Extraction
-from .vocab import DEFAULT_BASE
+from .vocab import DEFAULT_BASE, ONTOLOGY_IRI
 
 __all__ = [
     "BuildResult",
@@ -343,7 +343,10 @@ def _build(
                 if item is not None and item[0] not in {e.graph for e in kept.values()}:
                     yield item
 
-        new_store = corpus.bulk_store(out_dir, graphs())
+        # --jobs N may keep N cores busy: the workers extract while as many loader threads
+        # fill the store (on Dask the extraction is elsewhere and the local cores load)
+        loaders = (os.cpu_count() or 1) if scheduler else jobs
+        new_store = corpus.bulk_store(out_dir, graphs(), threads=loaders)
     else:
         for res in stream:
             take(res)
@@ -399,7 +402,9 @@ def _build(
             stage.add(key, name, write)
         lap("files")
         if new_store is not None:
-            store_note = corpus.activate_store(out_dir, new_store, len(live))
+            sizes = {e.graph: e.triples for e in entries.values()}
+            sizes[str(ONTOLOGY_IRI)] = corpus.ontology_triples()
+            store_note = corpus.activate_store(out_dir, new_store, len(live), sizes)
             activated = True
             written["store"] = out_dir / "store"
         elif store:

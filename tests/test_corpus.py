@@ -31,6 +31,7 @@ from typer.testing import CliRunner
 
 import graph.corpus as corpus
 from graph.cli import app
+from graph.errors import GovkgError
 from graph.lexicon import lexicons
 from graph.pipeline import BuildResult, build
 from graph.rdf import OxToRdflib
@@ -689,6 +690,53 @@ def test_corpus_jobs_give_the_same_graph(
     res = run(merged.folder, tmp_path / "out", jobs=2)
     assert res.reports == len(REPORTS) and res.skipped == ()
     assert_same_output(tmp_path / "out", merged.res.out_dir)
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_corpus_bulk_store_loads_the_same_whatever_the_loader_threads(
+    merged: Merged, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threads: int
+) -> None:
+    # batches of one report: several loads run at once when there are threads to run them
+    monkeypatch.setattr(corpus, "BULK_BATCH", 1)
+    cache = merged.res.out_dir / "cache"
+    items = [(e.graph, (cache / e.chunk).read_bytes())
+             for e in corpus.Manifest.load(merged.res.out_dir, DEFAULT_BASE).files.values()]
+    out = tmp_path / "out"
+    new = corpus.bulk_store(out, iter(items), threads=threads)
+    assert new.parent == out / "stores"
+    assert_same_store(store_content(new), store_content(merged.res.out_dir / "store"))
+
+
+def test_corpus_store_marker_tells_the_true_size_of_every_graph(merged: Merged) -> None:
+    # a bulk build writes the sizes it knows from the chunks instead of counting the store
+    info = store_info(merged.res.out_dir / "store")
+    content = store_content(merged.res.out_dir / "store")
+    assert info["graphs"] == {iri: len(g) for iri, g in sorted(content.named.items())}
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_corpus_bulk_store_stops_at_an_error_and_leaves_no_store(
+    merged: Merged, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threads: int
+) -> None:
+    monkeypatch.setattr(corpus, "BULK_BATCH", 1)
+    cache = merged.res.out_dir / "cache"
+    entry = next(iter(corpus.Manifest.load(merged.res.out_dir, DEFAULT_BASE).files.values()))
+    chunk = (cache / entry.chunk).read_bytes()
+
+    def items() -> Iterator[tuple[str, bytes]]:
+        yield entry.graph, chunk
+        yield entry.graph + "-2", chunk
+        raise GovkgError("validation failed on the third report")
+
+    with pytest.raises(GovkgError, match="third report"):
+        corpus.bulk_store(tmp_path / "out", items(), threads=threads)
+    assert not any((tmp_path / "out" / "stores").iterdir())
+
+    # a chunk the loader cannot parse fails the load the same way
+    bad = [(entry.graph, chunk), (entry.graph + "-bad", chunk.replace(b" .\n", b" ;;\n", 1))]
+    with pytest.raises(SyntaxError):
+        corpus.bulk_store(tmp_path / "out2", iter(bad), threads=threads)
+    assert not any((tmp_path / "out2" / "stores").iterdir())
 
 
 def test_corpus_files_are_the_same_bytes_whichever_process_writes_them() -> None:
