@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -19,6 +19,7 @@ __all__ = [
     "Lexicons",
     "lexicons",
     "trie_pattern",
+    "TrieScanner",
     "fold",
     "norm_key",
 ]
@@ -95,6 +96,51 @@ def trie_pattern(words: Iterable[str]) -> str:
     if not trie:
         return "(?!)"
     return build(trie)
+
+
+class TrieScanner:
+    """Finds the words of a list in a text, left to right, longest first, without overlap:
+    what ``re.compile(trie_pattern(words)).finditer(text)`` finds, about ten times faster for
+    lists of thousands of words.
+
+    ``re`` walks every branch of a trie's top level at each position of the text (a place
+    list has 900 first characters); this looks the position's character up in a dict and runs
+    only the trie of the words that start with it. With ``prefix``, a word may be preceded by
+    it (中华人民共和国 + a law's title), as with ``(?:prefix)?`` before the trie.
+
+    Examples:
+        >>> sc = TrieScanner(["司法局", "司法厅", "公安局", "司法"])
+        >>> [m.group() for m in sc.finditer("市司法局和省司法厅、公安局")]
+        ['司法局', '司法厅', '公安局']
+        >>> [m.group() for m in TrieScanner(["民法典"], prefix="中华人民共和国").finditer("学习中华人民共和国民法典和民法典")]
+        ['中华人民共和国民法典', '民法典']
+    """
+
+    def __init__(self, words: Iterable[str], prefix: str = "") -> None:
+        by_first: dict[str, list[str]] = {}
+        every: list[str] = []
+        for w in words:
+            if w:
+                by_first.setdefault(w[0], []).append(w)
+                every.append(w)
+        self._rx: dict[str, re.Pattern[str]] = {c: re.compile(trie_pattern(ws)) for c, ws in by_first.items()}
+        if prefix:
+            # where the prefix may start, any word may follow it, or a word may start there
+            self._rx[prefix[0]] = re.compile(f"(?:{re.escape(prefix)})?(?:{trie_pattern(every)})")
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """The matches in ``text``, as ``re`` match objects."""
+        get = self._rx.get
+        i, n = 0, len(text)
+        while i < n:
+            rx = get(text[i])
+            if rx is not None:
+                m = rx.match(text, i)
+                if m is not None and m.end() > i:
+                    yield m
+                    i = m.end()
+                    continue
+            i += 1
 
 
 def _rows(name: str) -> list[dict[str, str]]:

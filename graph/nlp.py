@@ -32,7 +32,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .lexicon import Lexicons, lexicons, norm_key, trie_pattern
+from .lexicon import Lexicons, TrieScanner, lexicons, norm_key, trie_pattern
 from .model import (
     ISSUER,
     Annotations,
@@ -161,11 +161,13 @@ def _state(doc: Doc) -> _State:
     if not st.bounds and len(doc):
         from spacy.attrs import IDX, LENGTH
 
-        arr = doc.to_array([IDX, LENGTH]).tolist()
-        st.token_spans = [(i, i + n) for i, n in arr]
-        st.token_starts = [i for i, _ in arr]
-        st.bounds = set(st.token_starts)
-        st.bounds.update(e for _, e in st.token_spans)
+        arr = doc.to_array([IDX, LENGTH])
+        starts = arr[:, 0].tolist()
+        ends = (arr[:, 0] + arr[:, 1]).tolist()
+        st.token_spans = list(zip(starts, ends))
+        st.token_starts = starts
+        st.bounds = set(starts)
+        st.bounds.update(ends)
     return st
 
 
@@ -374,8 +376,8 @@ _SITE_HEADS = re.compile(
 
 
 @cache
-def _place_regex() -> re.Pattern[str]:
-    return re.compile(trie_pattern(lexicons().place_index))
+def _place_scanner() -> TrieScanner:
+    return TrieScanner(lexicons().place_index)
 
 
 def _places(st: _State, lex: Lexicons) -> None:
@@ -385,7 +387,7 @@ def _places(st: _State, lex: Lexicons) -> None:
         div = lex.division_by_name(name)  # type: ignore[arg-type]
         if div:
             local_shorts.add(div.short)
-    for m in _place_regex().finditer(st.text):
+    for m in _place_scanner().finditer(st.text):
         s, e = m.start(), m.end()
         name = m.group()
         if not st.in_content(s):
@@ -616,11 +618,11 @@ _TITLE_AS_MODIFIER = re.compile(r"^(?:学习)?(?:读本|汇编|解读|释义|宣
 
 
 @cache
-def _national_law_regex() -> re.Pattern[str]:
+def _national_law_scanner() -> TrieScanner:
     lex = lexicons()
     # short titles are matched only when they end in 法 (监察法, 宪法), the rest from 4 characters
     titles = [t for t in lex.national_laws if len(t) >= 4 or len(t) >= 2 and t.endswith("法")]
-    return re.compile(f"(?:{_NATIONAL_PREFIX})?(?:{trie_pattern(titles)})")
+    return TrieScanner(titles, prefix=_NATIONAL_PREFIX)
 
 
 def _laws(st: _State, lex: Lexicons) -> None:
@@ -637,7 +639,7 @@ def _laws(st: _State, lex: Lexicons) -> None:
             a, b = s + 1 + im.start(), s + 1 + im.end()
             st.add(Mention(a, b, "", "Law", _law_name(im.group(1)), st.sentence_at(a), "govkg_laws",
                            hints=(("inner", "1"), *_law_hints(im.group(1), lex))))
-    for m in _national_law_regex().finditer(st.text):
+    for m in _national_law_scanner().finditer(st.text):
         s, e = m.start(), m.end()
         if not st.in_content(s) or st.inside(st.titles, s, e, strict=False):
             continue
@@ -1411,8 +1413,10 @@ def _relations(st: _State, lex: Lexicons) -> None:
                 rel(i, "locatedIn", prev[0], m.start, m.end)
     # statistics: what each is about
     new_stats = []
+    by_start = sorted(range(len(ms)), key=lambda i: ms[i].start)
+    starts = [ms[i].start for i in by_start]
     for stat in st.statistics:
-        about = _stat_about(st, ms, stat)
+        about = _stat_about(st, ms, stat, by_start, starts)
         new_stats.append(StatisticMention(**{**stat.__dict__, "about": about}))
     st.statistics[:] = new_stats
     st.relations.extend(rels)
@@ -1431,11 +1435,12 @@ def _dedupe(st: _State) -> None:
         out.append(m)
     # a term that overlaps an agency or a title without being inside it is a bad cut
     keep: list[Mention] = []
+    names = [o for o in out if o.type in ("Agency", "Law")]
     for m in out:
         if m.type in ("Policy", "Initiative", "Place") and not m.hint("in_title"):
             bad = any(
-                o is not m and o.type in ("Agency", "Law") and (o.start < m.start < o.end < m.end or m.start < o.start < m.end < o.end)
-                for o in out
+                o.start < m.start < o.end < m.end or m.start < o.start < m.end < o.end
+                for o in names
             )
             if bad:
                 continue
@@ -1530,13 +1535,22 @@ def _common_run(a: str, b: str) -> int:
     return best
 
 
-def _stat_about(st: _State, ms: list[Mention], x: StatisticMention) -> int | None:
+def _stat_about(st: _State, ms: list[Mention], x: StatisticMention,
+                by_start: list[int], starts: list[int]) -> int | None:
+    """The mention a statistic is about: a policy or initiative in its clause, else the agency
+    that is the subject of its clause. ``by_start`` orders the indices of ``ms`` by start and
+    ``starts`` holds those starts, so only mentions in range are looked at."""
     cs, ce = _clause_start(st, x.start), _clause_end(st, x.end)
-    inside = [i for i, m in enumerate(ms) if m.type in ("Policy", "Initiative") and cs <= m.start and m.end <= ce]
+
+    def starting_in(lo: int, hi: int) -> list[int]:
+        """Indices of the mentions that start in [lo, hi), in the order of ``ms``."""
+        return sorted(by_start[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)])
+
+    inside = [i for i in starting_in(cs, ce + 1) if ms[i].type in ("Policy", "Initiative") and ms[i].end <= ce]
     if inside:
         return min(inside, key=lambda i: abs(ms[i].start - x.start))
     sent = st.sentences[x.sentence]
-    subj = [i for i, m in enumerate(ms) if m.type == "Agency" and sent.start <= m.start < x.start and not m.hint("national")]
+    subj = [i for i in starting_in(sent.start, x.start) if ms[i].type == "Agency" and not ms[i].hint("national")]
     clause_subj = [i for i in subj if _clause_start(st, ms[i].start) == cs]
     if clause_subj:
         return clause_subj[0]

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph.lexicon import fold, lexicons, norm_key, short_place_name, trie_pattern
+from graph.lexicon import TrieScanner, fold, lexicons, norm_key, short_place_name, trie_pattern
 
 
 @pytest.mark.parametrize(
@@ -139,3 +139,27 @@ def test_lexicon_doctests_of_graph_modules_pass(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0, f"{module} has no doctest examples"
     assert result.failed == 0
+
+
+# -- TrieScanner: the trie regex's matches, found faster ------------------------------------------
+
+_SCAN_WORDS = ["司法局", "司法厅", "司法", "公安局", "法", "民法典", "中华人民共和国民法典", "人民", "中华", "监利市", "监利"]
+
+
+@given(
+    words=st.lists(st.sampled_from(_SCAN_WORDS) | st.text("司法局厅公安民典中华人共和国监利市", min_size=1, max_size=4),
+                   min_size=1, max_size=12),
+    text=st.lists(st.sampled_from(_SCAN_WORDS) | st.text("司法局厅公安民典中华人共和国监利市、和", max_size=3), max_size=25).map("".join),
+    prefix=st.sampled_from(["", "中华人民共和国", "中"]),
+)
+def test_lexicon_trie_scanner_finds_what_the_trie_regex_finds(words: list[str], text: str, prefix: str) -> None:
+    rx = re.compile((f"(?:{re.escape(prefix)})?" if prefix else "") + f"(?:{trie_pattern(words)})")
+    expected = [(m.start(), m.end(), m.group()) for m in rx.finditer(text)]
+    assert [(m.start(), m.end(), m.group()) for m in TrieScanner(words, prefix=prefix).finditer(text)] == expected
+
+
+def test_lexicon_trie_scanner_on_the_place_lexicon_matches_the_regex() -> None:
+    names = lexicons().place_index
+    text = "湖北省荆州市监利市人民政府与武汉市江汉区司法局、北京市朝阳区和监利、荆州、长江、向深圳延伸"
+    rx = re.compile(trie_pattern(names))
+    assert [m.span() for m in TrieScanner(names).finditer(text)] == [m.span() for m in rx.finditer(text)] != []
