@@ -246,12 +246,15 @@ def _dask_chunks(paths: Sequence[str], base: str, scheduler: str, batch: int) ->
 
 
 def _split_prefixes(turtle: bytes) -> tuple[bytes, bytes]:
-    """Split a chunk into its prefix lines and its body."""
-    lines = turtle.split(b"\n")
+    """Split a chunk into its prefix lines and its body (without splitting the body's lines:
+    a corpus' files are made of thousands of chunks of thousands of lines)."""
     i = 0
-    while i < len(lines) and lines[i].startswith(b"@prefix"):
-        i += 1
-    return b"\n".join(lines[:i]) + b"\n", b"\n".join(lines[i:])
+    while turtle.startswith(b"@prefix", i):
+        j = turtle.find(b"\n", i)
+        if j < 0:
+            return turtle + b"\n", b""
+        i = j + 1
+    return turtle[:i] if i else b"\n", turtle[i:]
 
 
 def write_trig(fh, chunks: Iterable[tuple[str, bytes]], ontology_trig: bytes) -> None:  # type: ignore[no-untyped-def]
