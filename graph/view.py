@@ -1,9 +1,10 @@
 """RDF graph -> one offline, self-contained, interactive HTML page (pyvis + vis-network).
 
 The view reads the RDF (``graph.trig``), never the extraction dataclasses, so what a user sees
-is exactly what SPARQL sees. pyvis builds the vis-network node and edge records and supplies the
-vis-network library it ships; the page itself comes from our own template
-(``graph/viewer/``) because pyvis 0.3.2 still pulls bootstrap and vis-network from CDNs. Every
+is exactly what SPARQL sees. The vis-network node and edge records are the ones pyvis'
+``Network`` makes (built here, without importing pyvis), and pyvis supplies the vis-network
+library it ships; the page itself comes from our own template (``graph/viewer/``) because
+pyvis 0.3.2 still pulls bootstrap and vis-network from CDNs. Every
 script and style is inlined, a Content-Security-Policy forbids any network access and allows
 only the page's own scripts (by hash), so the file works from a double-click on a machine with
 no internet, and a report whose names contain markup cannot run anything.
@@ -20,7 +21,7 @@ import base64
 import hashlib
 import json
 import math
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -29,6 +30,7 @@ from typing import Any
 
 from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
+from rdflib.plugins.stores.memory import Memory
 
 from .errors import GovkgError
 from .vocab import GOVKG, NIF, ONTOLOGY_IRI
@@ -79,6 +81,12 @@ _FALLBACK_LABELS: dict[str, tuple[str, str]] = {
     "http://data.europa.eu/eli/ontology#date_document": ("文件日期", "date of document"),
 }
 _ROLES = ("achievement", "problem", "plan")
+# IRIs the hot loops look up, as strings (an rdflib namespace attribute costs a lookup each time)
+_TYPE, _SUBJECT, _PREDICATE, _OBJECT = str(RDF.type), str(RDF.subject), str(RDF.predicate), str(RDF.object)
+_REPORT, _SENTENCE, _MENTION = str(GOVKG.report), str(GOVKG.sentence), str(GOVKG.mention)
+_IS_STRING, _BEGIN, _END, _ANCHOR = str(NIF.isString), str(NIF.beginIndex), str(NIF.endIndex), str(NIF.anchorOf)
+_ASSERTION = str(GOVKG.RelationAssertion)
+_LABEL, _ROLE, _INDEX, _HEADING = str(RDFS.label), str(GOVKG.role), str(GOVKG.sentenceIndex), str(GOVKG.heading)
 # literal properties not worth a line in the panel (shown elsewhere, or internal)
 _HIDDEN_ATTRS = {
     str(RDFS.label), str(SKOS.altLabel), str(DCTERMS.title), str(GOVKG.contentHash),
@@ -161,25 +169,40 @@ class _Index:
         self.ctx: dict[tuple[str, str, str], set[str]] = defaultdict(set)
         self.has_contexts = False
         graphs: list[tuple[Iterable[tuple[Any, Any, Any]], str | None]]
-        if hasattr(data, "contexts"):  # a Dataset: one named graph per report
+        deferred = _deferred_quads(data)
+        if deferred is not None:  # a store view (dataset_from_store): its triples, read directly
+            by_graph: dict[str, list[tuple[Any, Any, Any]]] = defaultdict(list)
+            for s, p, o, in_graph in deferred:
+                by_graph[str(in_graph.identifier)].append((s, p, o))
+            graphs = [(ts, cid) for cid, ts in by_graph.items()]
+        elif hasattr(data, "contexts"):  # a Dataset: one named graph per report
             parts = data.graphs() if hasattr(data, "graphs") else data.contexts()
             graphs = [(g, str(g.identifier)) for g in parts]
         else:
             graphs = [(data, None)]
         onto_id, ctx = str(ONTOLOGY_IRI), self.ctx
+        onto_seen = False
         for g, cid in sorted(graphs, key=lambda gc: gc[1] or ""):
             target = self.onto if cid == onto_id else self.po
-            named = cid is not None and cid != onto_id and not cid.startswith("urn:x-rdflib:")
+            onto_seen |= cid == onto_id
+            # a report graph: a store view's one graph holds many reports, and says nothing
+            # about which report stated what
+            named = cid is not None and cid not in (onto_id, _CORPUS_VIEW_GRAPH) and not cid.startswith("urn:x-rdflib:")
             self.has_contexts |= named
             # a triple stated in two report graphs is listed twice; every reader tolerates that
+            if not named:
+                for s, p, o in g:
+                    target[s][str(p)].append(o)
+                continue
             for s, p, o in g:
                 ps = str(p)
                 target[s][ps].append(o)
-                if named and type(o) is URIRef:
+                if type(o) is URIRef:
                     ctx[(str(s), ps, str(o))].add(cid)  # type: ignore[arg-type]
-        if not self.has_contexts:  # a plain graph (graph.ttl): the ontology is mixed in
+        if not self.has_contexts and not onto_seen:  # a plain graph (graph.ttl): the ontology is mixed in
             self.onto = self.po
         self._packaged: dict[Any, dict[str, list[Any]]] | None = None
+        self._term_labels: dict[str, tuple[str, str]] = {}
 
     def get(self, s: Any, p: Any) -> list[Any]:
         """Objects of ``s p ?o`` (empty list when none)."""
@@ -208,12 +231,16 @@ class _Index:
 
     def term_label(self, term: URIRef) -> tuple[str, str]:
         """Chinese and English labels of an ontology term (property, class or role)."""
-        labels = self._onto_labels(term, RDFS.label) or self._onto_labels(term, SKOS.prefLabel)
-        zh = _pick(labels, "zh")
-        en = _pick(labels, "en")
-        fb = _FALLBACK_LABELS.get(str(term))
-        local = _local(str(term))
-        return zh or (fb[0] if fb else local), en or (fb[1] if fb else local)
+        key = str(term)
+        got = self._term_labels.get(key)
+        if got is None:
+            labels = self._onto_labels(term, RDFS.label) or self._onto_labels(term, SKOS.prefLabel)
+            zh = _pick(labels, "zh")
+            en = _pick(labels, "en")
+            fb = _FALLBACK_LABELS.get(key)
+            local = _local(key)
+            got = self._term_labels[key] = (zh or (fb[0] if fb else local), en or (fb[1] if fb else local))
+        return got
 
 
 def _sort_key(x: Any) -> tuple[str, str]:
@@ -229,6 +256,8 @@ def _pick(lits: Iterable[Any], lang: str) -> str:
 def _text(lits: Iterable[Any]) -> str:
     """A literal for display: Chinese first, then untagged, then any language."""
     lits = [v for v in lits if isinstance(v, Literal)]
+    if len(lits) == 1:  # the usual case
+        return str(lits[0])
     for lang in ("zh", None):
         vals = sorted(str(v) for v in lits if v.language == lang)
         if vals:
@@ -303,7 +332,7 @@ def _classify(ix: _Index) -> dict[str, _Node]:
     for s, props in ix.po.items():
         if not isinstance(s, URIRef):
             continue
-        kinds = [classes[str(c)] for c in props.get(str(RDF.type), []) if str(c) in classes]
+        kinds = [classes[str(c)] for c in props.get(_TYPE, ()) if str(c) in classes]
         if not kinds:
             continue
         kind = min(kinds, key=VIEW_TYPES.index)
@@ -315,8 +344,8 @@ def _classify(ix: _Index) -> dict[str, _Node]:
         else:
             refs = ix.get(s, GOVKG.mentionedIn if kind != "Statistic" else GOVKG.report)
             reports = {str(r) for r in refs}
-            reports |= ix.ctx.get((sid, str(RDF.type), str(GOVKG[kind])), set())
-            label = _text(ix.get(s, RDFS.label)) or _local(sid)
+            reports |= ix.ctx.get((sid, _TYPE, str(GOVKG[kind])), set())
+            label = _text(ix.get(s, _LABEL)) or _local(sid)
         nodes[sid] = _Node(sid, kind, label, reports, s)
     return nodes
 
@@ -366,7 +395,7 @@ def _edges(ix: _Index, nodes: Mapping[str, _Node], report: str | None) -> list[_
     for n in nodes.values():
         if n.type in _ENTITY_TYPES:
             for p, objs in ix.po[n.term].items():
-                if p == str(RDF.type):
+                if p == _TYPE:
                     continue
                 for o in objs:
                     o = str(o)
@@ -394,13 +423,16 @@ def _evidence(ix: _Index) -> dict[tuple[str, str, str], list[tuple[str, str, int
     """Relation triple -> (report, sentence, begin, end) of each RelationAssertion stating it."""
     ev: dict[tuple[str, str, str], list[tuple[str, str, int, int]]] = defaultdict(list)
     for a, props in ix.po.items():
-        if str(GOVKG.RelationAssertion) not in {str(c) for c in props.get(str(RDF.type), [])}:
+        if not any(str(c) == _ASSERTION for c in props.get(_TYPE, ())):
             continue
-        s, p, o = ix.one(a, RDF.subject), ix.one(a, RDF.predicate), ix.one(a, RDF.object)
+        s, p, o = ix.one(a, _SUBJECT), ix.one(a, _PREDICATE), ix.one(a, _OBJECT)
         if s is None or p is None or o is None:
             continue
-        rep, sent = ix.one(a, GOVKG.report), ix.one(a, GOVKG.sentence)
-        b, e = ix.one(a, NIF.beginIndex), ix.one(a, NIF.endIndex)
+        sent = ix.one(a, _SENTENCE)
+        rep = ix.one(a, _REPORT)
+        if rep is None and sent is not None:  # the lean form: the report of its sentence
+            rep = ix.one(sent, _REPORT)
+        b, e = ix.one(a, _BEGIN), ix.one(a, _END)
         ev[(str(s), str(p), str(o))].append(
             (str(rep or ""), str(sent or ""), int(b.toPython()) if b is not None else -1,
              int(e.toPython()) if e is not None else -1))
@@ -431,43 +463,68 @@ def _layout(ids: Sequence[str], edges: Sequence[_Edge], deg: Mapping[str, int]) 
     Small graphs get a full spring layout. Large ones get a spring layout of their
     best-connected nodes; the others are placed on golden-angle spirals around their
     best-connected placed neighbour, breadth first, which keeps a 2,000-node graph under a
-    second in Python and still puts each leaf next to what it hangs off.
+    second in Python and still puts each leaf next to what it hangs off. A component with no
+    node in the spring layout starts from a node on an outer ring (its best-connected one) and
+    grows around it the same way. Each node is placed once, after one look at its neighbours:
+    the time grows with nodes plus edges.
     """
-    import networkx as nx
-
-    g = nx.Graph()
-    g.add_nodes_from(ids)
-    g.add_edges_from((e.source, e.target) for e in edges)
-    order = sorted(ids, key=lambda i: (-deg[i], i))
+    rank = {n: (-deg[n], n) for n in ids}
+    order = sorted(ids, key=rank.__getitem__)
+    # plain adjacency lists (each neighbour once), best-connected neighbour first
+    near: dict[str, dict[str, None]] = {n: {} for n in ids}
+    for e in edges:
+        if e.source != e.target:
+            near[e.source][e.target] = None
+            near[e.target][e.source] = None
+    adj = {n: sorted(ns, key=rank.__getitem__) for n, ns in near.items()}
     core = order[:_LAYOUT_FULL_MAX]
     scale = 70.0 * math.sqrt(max(len(ids), 4))
-    raw = nx.spring_layout(g.subgraph(core), seed=_SEED, iterations=60) if core else {}
-    pos: dict[str, tuple[float, float]] = {
-        n: (float(raw[n][0]) * scale, float(raw[n][1]) * scale) for n in core
-    }
-    pending = [n for n in order if n not in pos]
-    spokes: dict[str, int] = defaultdict(int)
-    ring = 0
+    pos: dict[str, tuple[float, float]] = {}
+    if core:
+        import networkx as nx
+
+        in_core = set(core)
+        g = nx.Graph()
+        g.add_nodes_from(n for n in ids if n in in_core)  # in ``ids`` order: the seeded start
+        g.add_edges_from((n, m) for n in core for m in adj[n] if m in in_core)
+        raw = nx.spring_layout(g, seed=_SEED, iterations=60)
+        pos = {n: (float(raw[n][0]) * scale, float(raw[n][1]) * scale) for n in core}
+    spokes: dict[str, int] = {}
+    angles: dict[str, float] = {}
     golden = math.pi * (3 - math.sqrt(5))
-    while pending:
-        left = []
-        for n in pending:
-            placed = [m for m in g[n] if m in pos]
-            if not placed:
-                left.append(n)
-                continue
-            hub = min(placed, key=lambda m: (-deg[m], m))
-            k = spokes[hub]
-            spokes[hub] += 1
-            r, a = 45.0 + 14.0 * math.sqrt(k), k * golden + (hash_angle(hub))
+    queued = set(pos)
+    # the frontier: unplaced neighbours of the core, best-connected first
+    todo = deque(n for n in order if n not in queued and any(m in pos for m in adj[n]))
+    queued.update(todo)
+    ring = 0
+    rest = iter(order)
+    while True:
+        while todo:
+            n = todo.popleft()
+            hub = next(m for m in adj[n] if m in pos)  # adj is best-connected first
+            k = spokes.get(hub, 0)
+            spokes[hub] = k + 1
+            if hub not in angles:
+                angles[hub] = hash_angle(hub)
+            r, a = 45.0 + 14.0 * math.sqrt(k), k * golden + angles[hub]
             x, y = pos[hub]
             pos[n] = (x + r * math.cos(a), y + r * math.sin(a))
-        if len(left) == len(pending):  # a component with no placed node: seed it on an outer ring
-            n = left.pop(0)
-            radius = scale * 1.15 + 30.0 * math.sqrt(ring)
-            pos[n] = (radius * math.cos(ring * golden), radius * math.sin(ring * golden))
-            ring += 1
-        pending = left
+            for m in adj[n]:
+                if m not in queued:
+                    queued.add(m)
+                    todo.append(m)
+        # a component with no placed node: seed its best-connected node on an outer ring
+        seed = next((m for m in rest if m not in queued), None)
+        if seed is None:
+            break
+        radius = scale * 1.15 + 30.0 * math.sqrt(ring)
+        pos[seed] = (radius * math.cos(ring * golden), radius * math.sin(ring * golden))
+        ring += 1
+        queued.add(seed)
+        for m in adj[seed]:
+            if m not in queued:
+                queued.add(m)
+                todo.append(m)
     return {n: (round(x, 1), round(y, 1)) for n, (x, y) in pos.items()}
 
 
@@ -496,21 +553,21 @@ class _Sentences:
         self._keys: dict[str, str] = {}
 
     def key(self, sent: Any) -> str | None:
-        if sent is None or not self.ix.get(sent, NIF.isString):
+        if sent is None or not self.ix.get(sent, _IS_STRING):
             return None
         iri = str(sent)
         if iri not in self._keys:
             k = f"s{len(self._keys)}"
             self._keys[iri] = k
-            role = self.ix.one(sent, GOVKG.role)
-            idx = self.ix.one(sent, GOVKG.sentenceIndex)
+            role = self.ix.one(sent, _ROLE)
+            idx = self.ix.one(sent, _INDEX)
             self.table[k] = {
                 "iri": iri,
-                "text": _text(self.ix.get(sent, NIF.isString)),
+                "text": _text(self.ix.get(sent, _IS_STRING)),
                 "role": _local(str(role)) if role is not None else "",
-                "report": str(self.ix.one(sent, GOVKG.report) or ""),
+                "report": str(self.ix.one(sent, _REPORT) or ""),
                 "index": int(idx.toPython()) if idx is not None else -1,
-                "heading": bool(self.ix.get(sent, GOVKG.heading)),
+                "heading": bool(self.ix.get(sent, _HEADING)),
             }
         return self._keys[iri]
 
@@ -518,7 +575,7 @@ class _Sentences:
         """``[offset, length]`` of ``anchor`` in the sentence: from the NIF offsets when they
         agree with the text, else the first occurrence, else ``[-1, 0]``."""
         text = self.table[k]["text"]
-        sb = self.ix.one(sent, NIF.beginIndex)
+        sb = self.ix.one(sent, _BEGIN)
         if begin is not None and sb is not None:
             off = int(begin.toPython()) - int(sb.toPython())
             if off >= 0 and text[off:off + len(anchor)] == anchor:
@@ -552,15 +609,17 @@ def _panel_info(ix: _Index, nodes: Mapping[str, _Node], shown: set[str], edges: 
         if node.id in cache:
             return cache[node.id]
         by_sent: dict[str, list[list[int]]] = {}
-        for m in sorted(ix.get(node.term, GOVKG.mention), key=str):
-            mrep = ix.one(m, GOVKG.report)
+        for m in sorted(ix.get(node.term, _MENTION), key=str):
+            sent = ix.one(m, _SENTENCE)
+            mrep = ix.one(m, _REPORT)
+            if mrep is None and sent is not None:  # the lean form: the report of its sentence
+                mrep = ix.one(sent, _REPORT)
             if report and mrep is not None and str(mrep) != report:
                 continue
-            sent = ix.one(m, GOVKG.sentence)
             k = sentences.key(sent)
             if k is None:
                 continue
-            span = sentences.span(sent, k, _text(ix.get(m, NIF.anchorOf)), ix.one(m, NIF.beginIndex))
+            span = sentences.span(sent, k, _text(ix.get(m, _ANCHOR)), ix.one(m, _BEGIN))
             spans = by_sent.setdefault(k, [])
             if span[0] >= 0 and span not in spans:
                 spans.append(span)
@@ -592,6 +651,13 @@ def _panel_info(ix: _Index, nodes: Mapping[str, _Node], shown: set[str], edges: 
         for me, other, direction in ((e.source, e.target, "out"), (e.target, e.source, "in")):
             if me in shown:
                 rels[me].append({"p": e.pred, "dir": direction, "other": other, "ev": ev})
+    # entities and statistics per report, counted once (not once per report node)
+    per_report: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for m in nodes.values():
+        slot = 0 if m.type in _ENTITY_TYPES else 1 if m.type == "Statistic" else -1
+        if slot >= 0:
+            for r in m.reports:
+                per_report[r][slot] += 1
     info: dict[str, dict[str, Any]] = {}
     for nid in sorted(shown):
         n = nodes[nid]
@@ -635,8 +701,8 @@ def _panel_info(ix: _Index, nodes: Mapping[str, _Node], shown: set[str], edges: 
                 "locality": str(locality) if locality is not None else None,
                 "localityLabel": _text(ix.get(locality, RDFS.label)) if locality is not None else "",
                 "attrs": _attrs(ix, t),
-                "entities": sum(1 for m in nodes.values() if m.type in _ENTITY_TYPES and nid in m.reports),
-                "statisticsCount": sum(1 for m in nodes.values() if m.type == "Statistic" and nid in m.reports),
+                "entities": per_report[nid][0],
+                "statisticsCount": per_report[nid][1],
             })
         d["rels"] = rels.get(nid, [])
         d["stats"] = sorted(stats_of.get(nid, []), key=lambda s: (nodes[s].label, s))
@@ -649,9 +715,11 @@ def _panel_info(ix: _Index, nodes: Mapping[str, _Node], shown: set[str], edges: 
 
 def _vis_assets() -> tuple[str, str]:
     """vis-network's JS and CSS as shipped inside the installed pyvis package."""
-    import pyvis
+    from importlib.util import find_spec
 
-    lib = Path(pyvis.__file__).parent.joinpath(*_VIS_DIR)
+    spec = find_spec("pyvis")  # found, not imported: pyvis imports IPython
+    where = list(spec.submodule_search_locations or []) if spec else []
+    lib = Path(where[0] if where else "pyvis-is-not-installed").joinpath(*_VIS_DIR)
     try:
         js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
         css = (lib / "vis-network.css").read_text(encoding="utf-8")
@@ -712,7 +780,6 @@ def render_view(
     """
     import jinja2
     from markupsafe import Markup
-    from pyvis.network import Network
 
     if max_nodes is not None and max_nodes < 1:
         raise GovkgError(f"--max-nodes must be 1 or more, not {max_nodes}")
@@ -748,26 +815,29 @@ def render_view(
     report_index = {r: k for k, r in enumerate(report_ids)}
     type_labels = {t: ix.term_label(GOVKG[t]) for t in VIEW_TYPES}
 
-    net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
+    # vis-network records as pyvis' Network.add_node and add_edge (directed) make them, without
+    # importing pyvis (it imports IPython) or its linear search per node and edge
+    vis_nodes: list[dict[str, Any]] = []
+    vis_edges: list[dict[str, Any]] = []
     for i in ids:
         n = nodes[i]
         shape, colour = TYPE_STYLE[n.type]
         zh, en = type_labels[n.type]
         size = (22.0 if n.type == "Report" else 7.0 if n.type == "Statistic" else 10.0) + 4.0 * math.sqrt(deg[i])
-        net.add_node(
-            i,
-            label=_short(n.label),
-            title=f"{n.label}\n{zh} · {en}\n{deg[i]} 条关系",
-            shape=shape,
-            color={"background": colour, "border": _darker(colour),
-                   "highlight": {"background": colour, "border": "#222222"},
-                   "hover": {"background": colour, "border": "#222222"}},
-            size=round(min(size, 48.0), 1),
-            x=pos[i][0],
-            y=pos[i][1],
-            kind=n.type,
-            reps=sorted(report_index[r] for r in n.reports if r in report_index),
-        )
+        vis_nodes.append({
+            "color": {"background": colour, "border": _darker(colour),
+                      "highlight": {"background": colour, "border": "#222222"},
+                      "hover": {"background": colour, "border": "#222222"}},
+            "title": f"{n.label}\n{zh} · {en}\n{deg[i]} 条关系",
+            "size": round(min(size, 48.0), 1),
+            "x": pos[i][0],
+            "y": pos[i][1],
+            "kind": n.type,
+            "reps": sorted(report_index[r] for r in n.reports if r in report_index),
+            "id": i,
+            "label": _short(n.label) or i,
+            "shape": shape,
+        })
     evidence = _evidence(ix)
     pred_labels: dict[str, list[str]] = {}
     for k, e in enumerate(edges):
@@ -778,14 +848,16 @@ def render_view(
             rep for rep, *_ in evidence.get((e.source, e.pred, e.target), []) if rep}
         if not ctx:  # derived edges (statistic, report) and plain graphs: where both ends are
             ctx = nodes[e.source].reports & nodes[e.target].reports or nodes[e.source].reports
-        net.add_edge(
-            e.source, e.target,
-            id=f"e{k}",
-            label=zh,
-            title=f"{zh} · {en}\n{nodes[e.source].label} → {nodes[e.target].label}",
-            pred=e.pred,
-            reps=sorted(report_index[r] for r in ctx if r in report_index),
-        )
+        vis_edges.append({
+            "id": f"e{k}",
+            "label": zh,
+            "title": f"{zh} · {en}\n{nodes[e.source].label} → {nodes[e.target].label}",
+            "pred": e.pred,
+            "reps": sorted(report_index[r] for r in ctx if r in report_index),
+            "from": e.source,
+            "to": e.target,
+            "arrows": "to",
+        })
     sentences = _Sentences(ix)
     info = _panel_info(ix, nodes, shown, all_edges, evidence, sentences, rep_id)
     for rel_list in info.values():
@@ -815,8 +887,8 @@ def render_view(
         "labels": {o: every[o].label for o in sorted(x for x in others if x and x in every)},
         "typeOf": {o: every[o].type for o in sorted(x for x in others if x and x in every)},
         "hidden": sorted(x for x in others if x and x in left_set),
-        "nodes": net.nodes,
-        "edges": net.edges,
+        "nodes": vis_nodes,
+        "edges": vis_edges,
         "info": info,
         "sentences": sentences.table,
         "physics": physics,
@@ -933,79 +1005,254 @@ def write_view(
 CORPUS_VIEW_NODES = 1500
 _CORPUS_REPORTS_PER_ENTITY = 8
 _CORPUS_MENTIONS_PER_ENTITY = 6
+#: The named graph :func:`dataset_from_store` puts its triples in (one graph, not a report's).
+_CORPUS_VIEW_GRAPH = "urn:govkg:corpus-view"
+#: What the view reads of the mentions, sentences and reports a store view brings along. A
+#: mention's ``govkg:report`` is not needed: the view takes it from the mention's sentence.
+_MENTION_PREDS = (NIF.anchorOf, NIF.beginIndex)
+_SENTENCE_PREDS = (NIF.isString, NIF.beginIndex, GOVKG.report, GOVKG.role, GOVKG.sentenceIndex, GOVKG.heading)
+_REPORT_PREDS = (RDF.type, DCTERMS.title, RDFS.label, GOVKG.year, GOVKG.sourceFile)
+#: IRIs per SPARQL ``VALUES`` block.
+_VALUES_CHUNK = 5000
+
+
+class _LazyMemory(Memory):
+    """rdflib's memory store, given its triples as a list and loading them on first use.
+
+    :func:`dataset_from_store` hands ~100,000 triples to the Dataset it returns; adding them to
+    rdflib's indexes one by one takes longer than drawing the whole page, and :func:`render_view`
+    only needs them in a list (:class:`_Index` reads :meth:`pending`). Anything else that reads
+    or changes the store through rdflib loads them first, so the Dataset behaves as any other.
+    """
+
+    _pending: list[tuple[Any, Any, Any, Graph]] | None = None
+
+    def defer(self, quads: list[tuple[Any, Any, Any, Graph]]) -> None:
+        """Hold ``quads`` ((s, p, o, graph) tuples, a graph of this store) until first use."""
+        self._load()
+        self._pending = quads
+
+    def pending(self) -> list[tuple[Any, Any, Any, Graph]] | None:
+        """The quads not loaded yet (the store then holds no other triple), or None."""
+        return self._pending
+
+    def _load(self) -> None:
+        quads, self._pending = self._pending, None
+        for s, p, o, g in quads or ():
+            Memory.add(self, (s, p, o), g)
+
+
+def _loading_first(name: str) -> Any:
+    method = getattr(Memory, name)
+
+    def call(self: _LazyMemory, *args: Any, **kwargs: Any) -> Any:
+        self._load()
+        return method(self, *args, **kwargs)
+
+    call.__name__ = call.__qualname__ = name
+    call.__doc__ = method.__doc__
+    return call
+
+
+# every method that reads or changes triples or graphs (namespace bindings need no triples)
+for _name in ("add", "addN", "remove", "triples", "triples_choices", "__len__", "contexts", "add_graph",
+              "remove_graph", "query", "update"):
+    setattr(_LazyMemory, _name, _loading_first(_name))
+
+
+def _deferred_quads(data: Any) -> list[tuple[Any, Any, Any, Graph]] | None:
+    """The quads of a store view not yet loaded into rdflib (None for any other graph)."""
+    store = getattr(data, "store", None)
+    return store.pending() if isinstance(store, _LazyMemory) else None
+
+
+class _OxTerms:
+    """pyoxigraph terms -> rdflib terms, each distinct term converted once (plain strings stay
+    plain literals, as :class:`graph.rdf.OxToRdflib` does)."""
+
+    _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+    def __init__(self) -> None:
+        import pyoxigraph as ox
+
+        self._iri_type, self._literal_type = ox.NamedNode, ox.Literal
+        self._iris: dict[str, URIRef] = {}
+        self._lits: dict[tuple[str, str | None, str], Literal] = {}
+
+    def iri(self, value: str) -> URIRef:
+        u = self._iris.get(value)
+        if u is None:
+            u = self._iris[value] = URIRef(value)
+        return u
+
+    def __call__(self, t: Any) -> Any:
+        if type(t) is self._iri_type:
+            return self.iri(t.value)
+        if type(t) is self._literal_type:
+            lang = t.language
+            dt = "" if lang else t.datatype.value
+            key = (t.value, lang, dt)
+            lit = self._lits.get(key)
+            if lit is None:
+                if lang:
+                    lit = Literal(t.value, lang=lang)
+                elif dt == self._XSD_STRING:
+                    lit = Literal(t.value)
+                else:
+                    lit = Literal(t.value, datatype=self.iri(dt))
+                self._lits[key] = lit
+            return lit
+        from rdflib import BNode
+
+        return BNode(t.value)  # our graphs have none (the stubs also allow RDF-star triples)
+
+
+def _values(iris: Iterable[Any]) -> str:
+    return " ".join(f"<{x}>" for x in iris)
+
+
+def _chunks(items: Sequence[Any], size: int = _VALUES_CHUNK) -> Iterable[Sequence[Any]]:
+    """``items`` in slices short enough for one SPARQL ``VALUES`` block."""
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _top_entities(db: Any, limit: int) -> list[str]:
+    """The ``limit`` entities named in the most reports (ties: IRI), counted in the store.
+
+    Oxigraph counts per entity quickly but sorts IRIs slowly (each comparison decodes both), so
+    one query finds the count of the last entity kept and a second one fetches every entity with
+    at least that count; the tie-break by IRI happens here, on a few thousand strings.
+    """
+    if limit < 1:
+        return []
+    count = f"SELECT ?e (COUNT(*) AS ?c) WHERE {{ ?e <{GOVKG.mentionedIn}> ?r }} GROUP BY ?e"
+    last = None
+    for row in db.query(f"{count} ORDER BY DESC(?c) LIMIT {int(limit)}"):
+        last = int(row[1].value)
+    if last is None:
+        return []
+    counts = {row[0].value: int(row[1].value)
+              for row in db.query(f"{count} HAVING (COUNT(*) >= {last})")}
+    return sorted(counts, key=lambda e: (-counts[e], e))[:limit]
 
 
 def dataset_from_store(store_dir: str | Path, *, max_nodes: int = CORPUS_VIEW_NODES) -> Dataset:
     """The part of a large store worth drawing, as an rdflib Dataset for :func:`render_view`.
 
     A corpus of thousands of reports names hundreds of thousands of things; no page can show
-    them all. This takes the ``max_nodes`` entities named in the most reports, everything the
-    store says about them and the relations among them, and for each a few reports and source
-    sentences (so the side panel still shows where each came from). Statistics are left out.
-    The selection is made with SPARQL on the store, so memory stays small.
+    them all. This takes the ``max_nodes`` entities named in the most reports (ties: IRI),
+    what the store says about them (types, labels, literal properties) and the relations among
+    them, and for each a few reports (the 8 largest report IRIs) and up to 6 mentions in those
+    reports, with their source sentences, so the side panel still shows where each came from.
+    Statistics are left out, and so are triples the view never reads (relations to entities
+    left out, a mention's report, types and end offsets of mentions and sentences). A mention
+    or relation assertion need not state its ``govkg:report``: the view takes the report of its
+    sentence.
+
+    The selection is a few set-at-a-time SPARQL queries, two at a time (Oxigraph lets go of
+    the GIL while it evaluates); only counting the reports of every entity reads the whole of
+    one predicate, so time and memory grow with the corpus no faster than that count. The
+    triples go into one named graph, ``urn:govkg:corpus-view`` (the ontology into its own), and
+    are handed to rdflib's memory store only when something other than :func:`render_view`
+    reads the Dataset: loading ~100,000 triples into it takes longer than drawing the page.
     """
+    from . import store as storage
+    from .rdf import bind_prefixes
+
+    lazy = _LazyMemory()
+    ds = Dataset(store=lazy)
+    bind_prefixes(ds)
+    onto = ds.graph(ONTOLOGY_IRI)
+    view = ds.graph(URIRef(_CORPUS_VIEW_GRAPH))
+    db = storage.open_store(store_dir, read_only=True)
+    try:
+        quads = _read_store(db, int(max_nodes), view, onto)
+    finally:
+        del db  # closes the store
+    # a triple may come twice (an entity that is also a report): rdflib keeps it once, the
+    # view tolerates both
+    lazy.defer(quads)
+    return ds
+
+
+def _read_store(db: Any, max_nodes: int, view: Graph, onto: Graph) -> list[tuple[Any, Any, Any, Graph]]:
+    """The quads :func:`dataset_from_store` draws from the open store ``db`` (none when no
+    entity is named in a report).
+
+    Two threads run the queries and only collect their solutions; this thread turns them into
+    rdflib terms, once the last queries are under way (Python work in a query thread would
+    stall the other one's hand-overs of the GIL).
+    """
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     import pyoxigraph as ox
 
-    from . import store as storage
-    from .rdf import OxToRdflib, bind_prefixes
+    top = _top_entities(db, max_nodes)
+    if not top:
+        return []
 
-    db = storage.open_store(store_dir, read_only=True)
-    g = "https://w3id.org/govkg/ontology#"
-    default = ox.DefaultGraph()
-    mentioned_in, mention_p, sentence_p = (ox.NamedNode(g + x) for x in ("mentionedIn", "mention", "sentence"))
-    try:
-        # entities by the number of reports naming them (index scans, not a GROUP BY, which
-        # took 38 s on 2,000 reports); only entities carry govkg:mentionedIn
-        counts: dict[str, int] = defaultdict(int)
-        for q in db.quads_for_pattern(None, mentioned_in, None, default):
-            counts[q.subject.value] += 1  # type: ignore[union-attr]  # an entity IRI (stubs allow RDF-star)
-        top = sorted(counts, key=lambda e: (-counts[e], e))[: int(max_nodes)]
-        ds = Dataset()
-        bind_prefixes(ds)
-        onto = ds.graph(ONTOLOGY_IRI)
-        view = ds.graph(URIRef("urn:govkg:corpus-view"))
-        if not top:
-            return ds
-        values = " ".join(f"<{e}>" for e in top)
-        conv = OxToRdflib()
-        for t in db.query(f"""CONSTRUCT {{ ?e ?p ?o }} WHERE {{ VALUES ?e {{ {values} }} ?e ?p ?o
-                FILTER (?p NOT IN (<{g}mention>, <{g}mentionedIn>)) }}"""):  # type: ignore[union-attr]
-            view.add(conv.triple(t))
-        # a few reports per entity, and its mentions (with their sentences) in those reports
-        reports: set[str] = set()
-        chosen: list[tuple[str, str, str]] = []
+    def rows(query: str) -> list[Any]:
+        return list(db.query(query))
+
+    def halves(items: Sequence[Any]) -> list[Sequence[Any]]:
+        """``items`` in two (or more) interleaved parts, one per thread: ``top`` runs from the
+        entities named most to those named least, and their work with it."""
+        n = max(2, -(-len(items) // _VALUES_CHUNK))
+        return [part for part in (items[i::n] for i in range(n)) if part]
+
+    def described(subjects: Sequence[str], preds: Sequence[Any]) -> list[str]:
+        """Queries for ``preds`` of ``subjects``, two or more."""
+        wanted = ", ".join(f"<{p}>" for p in preds)
+        return [f"SELECT ?x ?p ?o WHERE {{ VALUES ?x {{ {_values(part)} }} ?x ?p ?o FILTER (?p IN ({wanted})) }}"
+                for part in halves(subjects)]
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        # 1. a few reports per entity, the largest report IRIs (one row per entity); then what the
+        #    store says of the entities, but their mentions and reports
+        reps: dict[str, list[str]] = {}
+        for part in pool.map(rows, [f"""SELECT ?e (GROUP_CONCAT(STR(?r); separator=" ") AS ?rs)
+                WHERE {{ VALUES ?e {{ {_values(part)} }} ?e <{GOVKG.mentionedIn}> ?r }} GROUP BY ?e"""
+                                    for part in halves(top)]):
+            for e, rs in part:
+                reps[e.value] = sorted(rs.value.split(" "), reverse=True)[:_CORPUS_REPORTS_PER_ENTITY]
+        reports = sorted({r for rs in reps.values() for r in rs})
+        about_entities = [pool.submit(rows, f"""SELECT ?e ?p ?o WHERE {{ VALUES ?e {{ {_values(part)} }} ?e ?p ?o
+                FILTER (?p NOT IN (<{GOVKG.mention}>, <{GOVKG.mentionedIn}>)) }}""") for part in halves(top)]
+        about_reports = [pool.submit(rows, q) for q in described(reports, _REPORT_PREDS)]
+        # 2. each entity's mentions (those with a sentence) in those reports, report by report
+        #    until it has enough: one round of queries for every entity still short of them
+        found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        short = [e for e in top if e in reps]
+        for k in range(_CORPUS_REPORTS_PER_ENTITY):
+            pairs = [(e, reps[e][k]) for e in short if k < len(reps[e])]
+            queries = [f"""SELECT ?e ?m ?s WHERE {{ VALUES (?e ?r) {{ {" ".join(f"(<{e}> <{r}>)" for e, r in part)} }}
+                    GRAPH ?r {{ ?e <{GOVKG.mention}> ?m . ?m <{GOVKG.sentence}> ?s }} }}""" for part in halves(pairs)]
+            for part in pool.map(rows, queries):
+                for e, m, s in part:
+                    found[e.value].append((m.value, s.value))
+            short = [e for e in short if len(found[e]) < _CORPUS_MENTIONS_PER_ENTITY]
+        chosen = {e: sorted(set(found.get(e, ())))[:_CORPUS_MENTIONS_PER_ENTITY] for e in top}
+        mentions = sorted({m for ms in chosen.values() for m, _ in ms})
+        sentences = sorted({s for ms in chosen.values() for _, s in ms})
+        # 3. what the view reads of those mentions and their sentences
+        about_rest: list[Future[list[Any]]] = [pool.submit(rows, q) for q in described(mentions, _MENTION_PREDS)
+                                               + described(sentences, _SENTENCE_PREDS)]
+        term = _OxTerms()
+        iri = term.iri
+        quads: list[tuple[Any, Any, Any, Graph]] = []
+        top_set = set(top)
+        for f in about_entities:  # of relations, those among the entities drawn
+            quads += [(iri(e.value), iri(p.value), term(o), view) for e, p, o in f.result()
+                      if type(o) is not ox.NamedNode or p.value == _TYPE or o.value in top_set]
+        mention_p, mentioned_in, sentence_p = (iri(str(p)) for p in (GOVKG.mention, GOVKG.mentionedIn, GOVKG.sentence))
         for e in top:
-            node = ox.NamedNode(e)
-            # objects are report IRIs (the stubs allow RDF-star triples)
-            reps = sorted((q.object.value for q in db.quads_for_pattern(node, mentioned_in, None, default)),  # type: ignore[union-attr]
-                          reverse=True)[:_CORPUS_REPORTS_PER_ENTITY]
-            for r in reps:
-                view.add((URIRef(e), GOVKG.mentionedIn, URIRef(r)))
-                reports.add(r)
-            ms: list[tuple[str, str]] = []
-            for r in reps:
-                for q in db.quads_for_pattern(node, mention_p, None, ox.NamedNode(r)):
-                    # mentions and sentences are IRIs; the stubs type objects as any term
-                    for sq in db.quads_for_pattern(q.object, sentence_p, None, ox.NamedNode(r)):  # type: ignore[arg-type]
-                        ms.append((q.object.value, sq.object.value))  # type: ignore[union-attr]
-                if len(ms) >= _CORPUS_MENTIONS_PER_ENTITY:
-                    break
-            chosen += [(e, m, s) for m, s in sorted(ms)[:_CORPUS_MENTIONS_PER_ENTITY]]
-        for e, m, _ in chosen:
-            view.add((URIRef(e), GOVKG.mention, URIRef(m)))
-        for var, iris in (("m", sorted({m for _, m, _ in chosen})), ("s", sorted({s for _, _, s in chosen}))):
-            for i in range(0, len(iris), 5000):
-                part = " ".join(f"<{x}>" for x in iris[i : i + 5000])
-                for t in db.query(f"CONSTRUCT {{ ?{var} ?p ?o }} WHERE {{ VALUES ?{var} {{ {part} }} ?{var} ?p ?o }}"):  # type: ignore[union-attr]
-                    view.add(conv.triple(t))
-        rep_values = " ".join(f"<{r}>" for r in sorted(reports))
-        if rep_values:
-            for t in db.query(f"""CONSTRUCT {{ ?r ?p ?o }} WHERE {{ VALUES ?r {{ {rep_values} }} ?r ?p ?o
-                    FILTER (?p IN (<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>, <http://purl.org/dc/terms/title>,
-                                   <http://www.w3.org/2000/01/rdf-schema#label>, <{g}year>, <{g}sourceFile>)) }}"""):  # type: ignore[union-attr]
-                view.add(conv.triple(t))
-        for t in db.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_IRI}> {{ ?s ?p ?o }} }}"):  # type: ignore[union-attr]
-            onto.add(conv.triple(t))
-        return ds
-    finally:
-        del db
+            quads += [(iri(e), mentioned_in, iri(r), view) for r in reps.get(e, ())]
+            for m, s in chosen[e]:
+                quads.append((iri(e), mention_p, iri(m), view))
+                quads.append((iri(m), sentence_p, iri(s), view))
+        for f in about_reports + about_rest:
+            quads += [(iri(x.value), iri(p.value), term(o), view) for x, p, o in f.result()]
+    for q in db.quads_for_pattern(None, None, None, ox.NamedNode(str(ONTOLOGY_IRI))):
+        quads.append((term(q.subject), term(q.predicate), term(q.object), onto))
+    return quads
