@@ -298,6 +298,20 @@ def test_rdf_sample_graph_conforms_to_the_shapes(sample_extraction: Extraction) 
     assert res.violations == 0
 
 
+def test_rdf_mentions_and_assertions_reach_their_report_through_their_sentence(sample_extraction: Extraction) -> None:
+    g = _report_graph(sample_extraction)
+    report = next(g.subjects(RDF.type, GOVKG.Report))
+    mentions = set(g.subjects(RDF.type, GOVKG.Mention))
+    assertions = set(g.subjects(RDF.type, GOVKG.RelationAssertion))
+    assert mentions and assertions
+    for node in mentions | assertions:
+        sentence = g.value(node, GOVKG.sentence)
+        if sentence is None:  # an assertion read from no sentence names its report itself
+            assert node in assertions and g.value(node, GOVKG.report) == report
+        else:
+            assert g.value(node, GOVKG.report) is None and g.value(sentence, GOVKG.report) == report
+
+
 def test_rdf_batch_of_other_reports_conforms(extractions: dict[str, Extraction]) -> None:
     ds = to_dataset([extractions[r] for r in REPORTS[1:]])
     assert len({g.identifier for g in ds.graphs() if g.identifier != ONTOLOGY_IRI and len(g)}) == 3
@@ -340,6 +354,22 @@ def _assertion_without_triple(g: Graph) -> None:
     g.remove((g.value(a, RDF.subject), g.value(a, RDF.predicate), g.value(a, RDF.object)))
 
 
+def _assertion_without_sentence_or_report(g: Graph) -> None:
+    a = next(a for a in g.subjects(RDF.type, GOVKG.RelationAssertion) if g.value(a, GOVKG.sentence) is not None)
+    g.remove((a, GOVKG.sentence, None))
+
+
+def _assertion_with_sentence_and_report(g: Graph) -> None:
+    a = next(a for a in g.subjects(RDF.type, GOVKG.RelationAssertion) if g.value(a, GOVKG.sentence) is not None)
+    g.add((a, GOVKG.report, next(g.subjects(RDF.type, GOVKG.Report))))
+
+
+def _mention_without_sentence(g: Graph) -> None:
+    m = next(g.subjects(RDF.type, GOVKG.Mention))
+    g.remove((m, GOVKG.sentence, None))
+    g.add((m, GOVKG.report, next(g.subjects(RDF.type, GOVKG.Report))))
+
+
 def _issues_a_place(g: Graph) -> None:
     agency = next(g.subjects(RDF.type, GOVKG.Agency))
     place = next(g.subjects(RDF.type, GOVKG.Place))
@@ -353,7 +383,9 @@ def _bad_role(g: Graph) -> None:
 
 @pytest.mark.parametrize(
     "breakage",
-    [_drop_value, _two_values, _drop_label, _english_label, _backwards_mention, _assertion_without_triple, _issues_a_place, _bad_role],
+    [_drop_value, _two_values, _drop_label, _english_label, _backwards_mention, _assertion_without_triple,
+     _assertion_without_sentence_or_report, _assertion_with_sentence_and_report, _mention_without_sentence,
+     _issues_a_place, _bad_role],
     ids=lambda f: f.__name__.strip("_"),
 )
 def test_rdf_shacl_rejects_a_broken_graph(breakage) -> None:  # type: ignore[no-untyped-def]
