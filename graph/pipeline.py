@@ -13,6 +13,7 @@ import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -397,11 +398,20 @@ def _build(
     store_note = ""
     stage = _Stage(out_dir)
     activated = False
-    try:
+    # graph.trig and graph.ttl are assembled from the cache in a thread of their own (mostly
+    # file I/O, which runs without the GIL) while the store is updated and the view drawn; a
+    # new store goes live only once they are written, as before
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="govkg-files")
+
+    def assemble() -> None:
         for key, (name, write) in writers.items():
             stage.add(key, name, write)
-        lap("files")
+
+    try:
+        assembling = pool.submit(assemble)
         if new_store is not None:
+            assembling.result()
+            lap("files")
             sizes = {e.graph: e.triples for e in entries.values()}
             sizes[str(ONTOLOGY_IRI)] = corpus.ontology_triples()
             store_note = corpus.activate_store(out_dir, new_store, len(live), sizes)
@@ -414,13 +424,16 @@ def _build(
         lap("store")
         if view_from_store:
             stage.add("html", "graph.html", html)
-            lap("files")
+        assembling.result()
+        lap("files")
         stage.commit()
     except BaseException:
+        pool.shutdown(wait=True)  # the file thread's temporary files are removed below
         if new_store is not None and not activated:
             corpus.discard_store(new_store)
         raise
     finally:
+        pool.shutdown(wait=True)
         stage.discard()
     written.update(stage.done)
 
