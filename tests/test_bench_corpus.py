@@ -155,3 +155,25 @@ def test_bench_corpus_statistics_scored_by_value_and_unit(mc: ModuleType, scored
     shifted = [mc.Planted(p.type, p.form, p.surface, p.names, str(int(float(p.value or 0)) + 100003), p.unit, p.key)
                for p in stats]
     assert all(sc.status == "missed" for sc in mc.score_planted(shifted, ex))
+
+
+def test_bench_touch_reports_changes_the_chosen_files_in_their_own_encoding(
+    mc: ModuleType, tmp_path: Path
+) -> None:
+    spec = importlib.util.spec_from_file_location("govkg_bench_touch", BENCH / "touch_reports.py")
+    assert spec is not None and spec.loader is not None
+    touch = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(touch)
+    paths = mc.write_corpus(tmp_path, 6, seed=11, chars=3000, gbk_share=0.5)
+    before = {p: p.read_bytes() for p in paths}
+    encodings = {p: read_path(p).encoding for p in paths}
+    assert len(set(encodings.values())) == 2  # both encodings are exercised
+    chosen = touch.touch(tmp_path, 3, "x")
+    assert len(chosen) == 3
+    for p in paths:
+        doc = read_path(p)  # still a report govkg reads, in the same encoding as before
+        assert doc.encoding == encodings[p]
+        if p in chosen:
+            assert p.read_bytes() != before[p] and "全年共受理行政复议案件41件。" in doc.text
+        else:
+            assert p.read_bytes() == before[p]
