@@ -18,7 +18,6 @@ moment leaves the previous output readable and the next build picks up where it 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -451,43 +450,6 @@ def _trig_item(graph: str, turtle: bytes) -> bytes:
     return head + b"<" + graph.encode("utf-8") + b"> {\n" + body + b"\n}\n" + body + b"\n"
 
 
-class _ChunkReader(io.RawIOBase):
-    """A file-like stream of TriG made from chunks as they come, for Oxigraph's bulk loader.
-
-    Each chunk goes into its report's named graph and, again, into the default graph, which
-    the store keeps as the union of the named graphs. An error raised while producing chunks
-    (a failed validation, say) is kept and re-raised after the loader stops.
-    """
-
-    def __init__(self, items: Iterable[tuple[str, bytes]]) -> None:
-        self._items = iter(items)
-        self._buf = b""
-        self.error: BaseException | None = None
-        self.sizes: dict[str, int] = {}
-
-    def readable(self) -> bool:
-        return True
-
-    def _next(self) -> bytes:
-        return _trig_item(*next(self._items))
-
-    def readinto(self, b) -> int:  # type: ignore[no-untyped-def, override]
-        while not self._buf:
-            if self.error is not None:
-                return 0
-            try:
-                self._buf = self._next()
-            except StopIteration:
-                return 0
-            except BaseException as e:  # noqa: BLE001 - handed back to the caller of bulk_store
-                self.error = e
-                return 0
-        n = min(len(b), len(self._buf))
-        b[:n] = self._buf[:n]
-        self._buf = self._buf[n:]
-        return n
-
-
 def bulk_store(out_dir: Path, items: Iterable[tuple[str, bytes]], *, threads: int = 1) -> Path:
     """Load the ontology and every (graph, chunk) into a new store folder, not yet live.
 
@@ -495,7 +457,7 @@ def bulk_store(out_dir: Path, items: Iterable[tuple[str, bytes]], *, threads: in
     :func:`discard_store` removes it. With ``threads`` > 1 that many batches load at once, each
     in a thread of its own (Oxigraph's loader runs without the GIL), while the calling thread
     goes on collecting chunks: a build with ``--jobs 2`` keeps both cores busy instead of
-    waiting for one loader. One thread loads as the chunks come, in the calling thread.
+    waiting for one loader. With one thread, each batch loads in the calling thread once collected.
     """
     import shutil
 
@@ -520,10 +482,7 @@ def bulk_store(out_dir: Path, items: Iterable[tuple[str, bytes]], *, threads: in
     try:
         if threads <= 1:
             for batch in _batches(source, BULK_BATCH_BYTES):
-                reader = _ChunkReader(batch)
-                db.bulk_load(io.BufferedReader(reader, buffer_size=1 << 20), format=ox.RdfFormat.TRIG)
-                if reader.error is not None:
-                    raise reader.error
+                db.bulk_load(b"".join(_trig_item(g, t) for g, t in batch), format=ox.RdfFormat.TRIG)
         else:
             _load_in_threads(db, source, threads)
         db.flush()
