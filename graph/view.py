@@ -1066,47 +1066,6 @@ def _deferred_quads(data: Any) -> list[tuple[Any, Any, Any, Graph]] | None:
     return store.pending() if isinstance(store, _LazyMemory) else None
 
 
-class _OxTerms:
-    """pyoxigraph terms -> rdflib terms, each distinct term converted once (plain strings stay
-    plain literals, as :class:`graph.rdf.OxToRdflib` does)."""
-
-    _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-    def __init__(self) -> None:
-        import pyoxigraph as ox
-
-        self._iri_type, self._literal_type = ox.NamedNode, ox.Literal
-        self._iris: dict[str, URIRef] = {}
-        self._lits: dict[tuple[str, str | None, str], Literal] = {}
-
-    def iri(self, value: str) -> URIRef:
-        u = self._iris.get(value)
-        if u is None:
-            u = self._iris[value] = URIRef(value)
-        return u
-
-    def __call__(self, t: Any) -> Any:
-        if type(t) is self._iri_type:
-            return self.iri(t.value)
-        if type(t) is self._literal_type:
-            lang = t.language
-            dt = "" if lang else t.datatype.value
-            key = (t.value, lang, dt)
-            lit = self._lits.get(key)
-            if lit is None:
-                if lang:
-                    lit = Literal(t.value, lang=lang)
-                elif dt == self._XSD_STRING:
-                    lit = Literal(t.value)
-                else:
-                    lit = Literal(t.value, datatype=self.iri(dt))
-                self._lits[key] = lit
-            return lit
-        from rdflib import BNode
-
-        return BNode(t.value)  # our graphs have none (the stubs also allow RDF-star triples)
-
-
 def _values(iris: Iterable[Any]) -> str:
     return " ".join(f"<{x}>" for x in iris)
 
@@ -1188,6 +1147,8 @@ def _read_store(db: Any, max_nodes: int, view: Graph, onto: Graph) -> list[tuple
 
     import pyoxigraph as ox
 
+    from .rdf import OxToRdflib
+
     top = _top_entities(db, max_nodes)
     if not top:
         return []
@@ -1238,7 +1199,7 @@ def _read_store(db: Any, max_nodes: int, view: Graph, onto: Graph) -> list[tuple
         # 3. what the view reads of those mentions and their sentences
         about_rest: list[Future[list[Any]]] = [pool.submit(rows, q) for q in described(mentions, _MENTION_PREDS)
                                                + described(sentences, _SENTENCE_PREDS)]
-        term = _OxTerms()
+        term = OxToRdflib()
         iri = term.iri
         quads: list[tuple[Any, Any, Any, Graph]] = []
         top_set = set(top)
