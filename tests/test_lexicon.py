@@ -134,7 +134,7 @@ def test_lexicon_short_names_of_counties_do_not_match_alone(short: str) -> None:
     assert short not in lex.short_ok
 
 
-@pytest.mark.parametrize("module", ["graph.lexicon", "graph.rdf", "graph.resolve", "graph.nlp"])
+@pytest.mark.parametrize("module", ["graph.lexicon", "graph.rdf", "graph.resolve", "graph.nlp.relations"])
 def test_lexicon_doctests_of_graph_modules_pass(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0, f"{module} has no doctest examples"

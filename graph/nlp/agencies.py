@@ -1,0 +1,173 @@
+"""``govkg_agencies``: central bodies, and local bodies as a place prefix (explicit or relative,
+市委) joined to a body name from the lexicon (司法局, 纪监委, 融媒体中心 …)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
+from typing import TYPE_CHECKING
+
+from spacy.language import Language
+
+from ..lexicon import Lexicons, lexicons, trie_pattern
+from ..model import Mention
+from .state import (
+    PUNCT,
+    State,
+    component,
+    is_han_boundary,
+    short_name,
+    starts_after_name_break,
+    title_start,
+    words_in,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+_GENERIC_AGENCY_SUFFIX = (
+    "领导小组|工作领导小组|委员会|办公室|中心组|中心|小组|大队|中队|支队|协会|学会|商会|联合会|法律顾问团|顾问团|局|厅|办|所|站|院|处"
+)
+_REL_PREFIX = "省|市|县|区|州|镇|乡|街道"
+
+
+@cache
+def _agency_regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    lex = lexicons()
+    bodies = re.compile(trie_pattern(lex.bodies))
+    national = re.compile(trie_pattern(lex.national_agencies))
+    generic = re.compile(_GENERIC_AGENCY_SUFFIX)
+    return bodies, national, generic
+
+
+_CENTRAL_CONTEXT = re.compile(r"中央(?=、|和|及|关于|《|决策部署|部署|精神|要求|印发|出台|文件)")
+_AGENCY_STOP_MID = re.compile(r"[、和与及的等各\d]|工作|建设|开展|推进|落实|相关|有关")
+_REL_CHARS = frozenset("省市县区州镇乡")
+
+
+def _prefix(st: State, lex: Lexicons, pos: int) -> tuple[int, str | None, str | None, bool]:
+    """The place prefix of a body name that starts at ``pos``: an explicit place name
+    (监利市, 荆州) or a relative one (市, 县, 街道 …), with 中共 before it.
+
+    Returns (start, place, relative, party); place and relative are None when there is none.
+    """
+    text = st.text
+    start, place, rel = pos, None, None
+    for k in range(min(12, pos), 1, -1):
+        # a place name must not start inside a word: 担任县政府 is 县政府, not 任县 + 政府
+        if text[pos - k : pos] in lex.place_index and (pos - k in st.bounds or starts_after_name_break(text, pos - k)):
+            start, place = pos - k, text[pos - k : pos]
+            break
+    else:
+        if text[pos - 2 : pos] == "街道":
+            start, rel = pos - 2, "街道"
+        elif pos > 0 and text[pos - 1] in _REL_CHARS:
+            start, rel = pos - 1, text[pos - 1]
+    party = start >= 2 and text[start - 2 : start] == "中共"
+    return (start - 2 if party else start), place, rel, party
+
+
+def _place_prefix_ok(st: State, lex: Lexicons, place: str | None, rel: str | None, rel_pos: int) -> bool:
+    if rel is not None:
+        # 市 in 城市 or 都市 is no prefix; 我市/全市/本市 are the report's own place
+        return rel_pos in st.bounds or (rel_pos > 0 and st.text[rel_pos - 1] in "我本全该各")
+    if place is not None:
+        codes = lex.place_index.get(place, ())
+        div = lex.divisions[codes[0]] if len(codes) == 1 else None
+        if div is not None and place == div.short and place not in lex.short_ok and place != short_name(lex, st.locality):
+            return False
+    return True
+
+
+def agencies(st: State, lex: Lexicons) -> None:
+    bodies_rx, national, generic = _agency_regexes()
+    text = st.text
+    taken: list[tuple[int, int]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    def add(s: int, e: int, name: str, hints: tuple[tuple[str, str], ...]) -> None:
+        st.add(Mention(s, e, "", "Agency", name, st.sentence_at(s), "govkg_agencies", hints=hints))
+        taken.append((s, e))
+
+    def extend(s: int, e: int) -> bool:
+        """Let a longer unlisted body replace listed ones it starts with (市政府 + 法律顾问团)."""
+        inner = [(a, b) for a, b in taken if a < e and s < b]
+        if not inner or any(a < s or b > e for a, b in inner):
+            return False
+        for a, b in inner:
+            taken.remove((a, b))
+            st.mentions[:] = [m for m in st.mentions if not (m.type == "Agency" and m.start == a and m.end == b)]
+        return True
+
+    for m in national.finditer(text):
+        s, e = m.start(), m.end()
+        if st.in_content(s) and (st.aligned(s, e) or is_han_boundary(text, e)):
+            add(s, e, lex.national_agencies[m.group()], (("national", "1"),))
+    for m in _CENTRAL_CONTEXT.finditer(text):
+        s, e = m.start(), m.end()
+        if st.in_content(s) and free(s, e) and (s == 0 or text[s - 1] != "党"):
+            add(s, e, "中共中央", (("national", "1"),))
+    for m in bodies_rx.finditer(text):
+        bs, e = m.start(), m.end()
+        if not st.in_content(bs):
+            continue
+        body = m.group()
+        canonical, kind, bare = lex.bodies[body]
+        s, place, rel, party = _prefix(st, lex, bs)
+        if not free(s, e):
+            continue
+        if place is None and rel is None:
+            if not bare or bs not in st.bounds:
+                continue
+            if re.search(r"(?:基层|各级|各|乡镇|所属|有关|相关|下属)$", text[max(0, bs - 2) : bs]):
+                continue  # 基层司法所, 各司法所: a kind of office, not one body
+        elif not _place_prefix_ok(st, lex, place, rel, bs - len(rel or "")):
+            continue
+        add(s, e, text[s:e], _agency_hints(canonical, kind, place, rel, party))
+    # bodies the lexicon does not list: a place prefix, a few words, a body suffix (…领导小组)
+    for m in generic.finditer(text):
+        ss, e = m.start(), m.end()
+        if not st.in_content(ss) or not free(ss, e) or e not in st.bounds:
+            continue
+        for mid_start in range(ss - 2, max(ss - 13, -1), -1):
+            s, place, rel, party = _prefix(st, lex, mid_start)
+            if place is None and rel is None:
+                continue
+            mid = text[mid_start:ss]
+            stop = _AGENCY_STOP_MID.search(mid)
+            if stop and not (stop.group() in ("建设", "工作") and m.group() in ("领导小组", "工作领导小组", "委员会", "办公室")):
+                break
+            if any(ch in PUNCT for ch in mid):
+                break
+            if any(w in lex.boundary_words for w in words_in(st, mid_start, ss)):
+                break
+            if not free(s, e) and not extend(s, e):
+                break
+            if not _place_prefix_ok(st, lex, place, rel, mid_start - len(rel or "")):
+                break
+            if st.inside(st.titles, s, e) and not title_start(st, s):
+                break
+            body = re.sub(r"^政府(?!办)", "人民政府", text[mid_start:e])  # 市政府法律顾问团
+            add(s, e, text[s:e], _agency_hints(body, "other", place, rel, party))
+            break
+
+
+def _agency_hints(body: str, kind: str, place: str | None, rel: str | None, party: bool) -> tuple[tuple[str, str], ...]:
+    """What resolution needs to know of an agency mention: its body, kind and place prefix."""
+    hints: list[tuple[str, str]] = [("body", body), ("kind", kind)]
+    if place:
+        hints.append(("place", place))
+    if rel:
+        hints.append(("relative", rel))
+    if party:
+        hints.append(("party", "1"))
+    return tuple(hints)
+
+
+@Language.factory("govkg_agencies", assigns=['doc.spans'], default_config={})
+def make_agencies(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    """spaCy factory of ``govkg_agencies``."""
+    return component(agencies)

@@ -1,0 +1,335 @@
+"""``govkg_relations``: relations stated in a sentence, between mentions or with the issuer."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from spacy.language import Language
+
+from ..lexicon import Lexicons
+from ..model import ISSUER, Mention, MentionRelation, StatisticMention
+from .state import (
+    CLAUSE_END,
+    IMPLEMENT_VERBS,
+    PROMOTE_CONTEXT,
+    TITLE_AS_MODIFIER,
+    State,
+    clause_end,
+    clause_start,
+    component,
+    spans_to_doc,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+_ISSUE_LINK = re.compile(r"^(?:联合|共同)?(?:印发(?:了)?(?:的)?|发布(?:的)?|颁布(?:的)?|出台(?:的)?|制定(?:的)?|关于印发)?$")
+_MAKE_VERBS = re.compile(r"(?:制定|出台|印发|修订|起草|研究出台|制定实施|制定出台|编制|发布|颁布)(?:了|并|实施)?$")
+_BASIS = re.compile(r"(?:根据|依据|依照|按照|遵照)")
+_EXTEND = re.compile(r"(?:向|到|至)(?P<places>[^,，。;；]{2,40}?)(?:延伸|拓展|推广|覆盖|辐射|扩展|延展|复制)")
+_EXTEND2 = re.compile(r"(?:延伸|拓展|推广|覆盖|辐射|扩展)(?:到|至)(?P<places>[^,，。;；]{2,40})")
+_LOCAL_PLAN = re.compile(r"(?:实施方案|实施意见|实施细则|工作方案|行动方案|行动计划|工作要点|方案|意见|细则|办法|计划|措施|规划)(?:\(.*\))?$")
+_HIGHER_PLAN = re.compile(r"(?:纲要|规划|条例|法|意见|决定|方案)(?:\(.*\))?$")
+_SUBJECT_SKIP = re.compile(
+    r"^(?:\s|[一二三四五六七八九十]+是|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]?|今年来|今年以来|\d{4}年(?:以来|来|度)?|截至目前|截至\d+月(?:底)?|同时|此外|另外|目前|年内|全年)+"
+)
+
+
+def relations(st: State, lex: Lexicons) -> None:
+    ms = st.mentions
+    ms.sort(key=lambda m: (m.start, -m.end))
+    _dedupe(st)
+    ms = st.mentions
+    by_sent: dict[int, list[int]] = {}
+    for i, m in enumerate(ms):
+        by_sent.setdefault(m.sentence, []).append(i)
+    rels: list[MentionRelation] = []
+    seen: set[tuple[int, str, int]] = set()
+
+    def rel(a: int, p: str, b: int, comp_s: int, comp_e: int, why: str = "govkg_relations") -> None:
+        if a == b or (a, p, b) in seen:
+            return
+        seen.add((a, p, b))
+        rels.append(MentionRelation(a, p, b, ms[b].sentence if b >= 0 else ms[a].sentence, why, comp_s, comp_e))
+
+    titles = [i for i, m in enumerate(ms) if m.type == "Law" and not m.hint("unmarked")]
+    # issues: the body at the head of a title, or right before it
+    for i in titles:
+        m = ms[i]
+        inner_start = m.start + 1
+        title_agency = False
+        for j, x in enumerate(ms):
+            if x.type == "Agency" and x.start == inner_start and x.end < m.end:
+                rel(j, "issues", i, m.start, m.end)
+                title_agency = True
+        if not title_agency:
+            # 武汉市江汉区…实施方案: the most specific of the places that open the title
+            pos, place = inner_start, None
+            while True:
+                nxt = next((j for j, a in enumerate(ms) if a.type == "Place" and a.start == pos and a.end < m.end), None)
+                if nxt is None:
+                    break
+                place, pos = nxt, ms[nxt].end
+            if place is not None:
+                rel(i, "jurisdiction", place, m.start, m.end)
+        for j in _agencies_before(st, ms, m.start):
+            rel(j, "issues", i, ms[j].start, m.end)
+        # policies named inside a title are what the document concerns
+        for j, x in enumerate(ms):
+            if x.type == "Policy" and m.start < x.start and x.end <= m.end:
+                rel(i, "concerns", j, m.start, m.end)
+        # 〈inner〉 inside 《outer》: the outer document implements the inner one
+        for j, x in enumerate(ms):
+            if x.type == "Law" and x.hint("inner") and m.start < x.start and x.end < m.end and not m.hint("inner"):
+                rel(i, "implements", j, m.start, m.end)
+    for si, sent in enumerate(st.sentences):
+        idx = by_sent.get(si, [])
+        if not idx:
+            continue
+        role = sent.role
+        clauses = _clauses(st, sent.start, sent.end)
+        subject: list[int] = [ISSUER]
+        laws_in_sentence = [i for i in idx if ms[i].type == "Law" and not ms[i].hint("inner")]
+        for cs, ce in clauses:
+            cidx = [i for i in idx if cs <= ms[i].start < ce]
+            subj = _clause_subject(st, ms, cidx, cs)
+            if subj:
+                subject = subj
+            clause_text = st.text[cs:ce]
+            partners = [j for j in cidx if ms[j].type == "Agency" and re.search(r"(?:联合|会同|协同|携手|与)$", st.text[cs : ms[j].start])]
+            nested = {i for i in cidx for j in cidx if j != i and ms[j].start <= ms[i].start and ms[i].end <= ms[j].end and (ms[j].end - ms[j].start) > (ms[i].end - ms[i].start)}
+            objects = [i for i in cidx if i not in nested and i not in subj]
+            for i in objects:
+                m = ms[i]
+                before = st.text[cs : m.start]
+                if m.type == "Policy" and role != "problem":
+                    for a in subject:
+                        if a == ISSUER or ms[a].type == "Agency":
+                            rel(a, "implements", i, cs, ce)
+                elif m.type == "Law" and role != "problem":
+                    if m.hint("in_title") or m.hint("inner"):
+                        continue
+                    if TITLE_AS_MODIFIER.match(st.text[m.end : m.end + 4]):
+                        # 《民法典》宣传活动, 《民法典》学习读本: the law is the topic, not the object
+                        if PROMOTE_CONTEXT.search(clause_text[m.end - cs :]):
+                            for a in subject:
+                                if a != ISSUER:
+                                    rel(a, "promotes", i, cs, ce)
+                        continue
+                    made = _MAKE_VERBS.search(re.sub(r"[、和及与]$", "", before.rstrip()))
+                    has_issuer = any(r.object == i and r.predicate == "issues" for r in rels)
+                    if PROMOTE_CONTEXT.search(clause_text[m.end - cs :]) and any(a != ISSUER for a in subject):
+                        for a in subject:
+                            if a != ISSUER:
+                                rel(a, "promotes", i, cs, ce)
+                    elif made and not has_issuer and not m.hint("national"):
+                        helped = [j for j in cidx if ms[j].type == "Agency" and ms[j].end <= m.start
+                                  and re.search(r"(?:配合|协助|协调|推动|提请|报请)$", st.text[cs : ms[j].start])]
+                        for a in helped or subject:
+                            rel(a, "issues", i, cs, ce)
+                    elif IMPLEMENT_VERBS.search(before) or _BASIS.search(before) or re.search("贯彻|执行|遵守|学习", before):
+                        for a in subject:
+                            rel(a, "implements", i, cs, ce)
+                elif m.type == "Initiative" and role != "problem":
+                    for a in subject + [p for p in partners if ms[p].end <= m.start]:
+                        pred = "promotes" if a != ISSUER and PROMOTE_CONTEXT.search(m.name) else "organizes"
+                        rel(a, pred, i, cs, ce)
+            # an agency named right before a campaign of its own (市委中心组“龙头工程”)
+            for i in cidx:
+                if ms[i].type != "Agency":
+                    continue
+                nxt = next((j for j in cidx if ms[j].start == ms[i].end and ms[j].type in ("Initiative", "Policy")), None)
+                if nxt is not None:
+                    rel(i, "organizes" if ms[nxt].type == "Initiative" else "implements", nxt, cs, ce)
+            # extends to: X向深圳、佛山、东莞延伸
+            for rx in (_EXTEND, _EXTEND2):
+                for em in rx.finditer(clause_text):
+                    ps, pe = cs + em.start("places"), cs + em.end("places")
+                    targets = [i for i in cidx if ms[i].type == "Place" and ps <= ms[i].start < pe and not ms[i].hint("relative")]
+                    sources = [i for i in cidx if ms[i].type in ("Policy", "Initiative") and ms[i].end <= cs + em.start()]
+                    if targets and sources:
+                        for t in targets:
+                            rel(sources[-1], "extendsTo", t, cs, ce)
+        # based on: initiatives of a sentence that says 根据/按照《X》
+        basis_laws = [i for i in laws_in_sentence if _BASIS.search(st.text[max(sent.start, ms[i].start - 6) : ms[i].start])]
+        for i in idx:
+            if ms[i].type == "Initiative" and basis_laws:
+                for b in basis_laws:
+                    if ms[b].end <= ms[i].start:
+                        rel(i, "basedOn", b, sent.start, sent.end)
+        # a local plan made to implement a higher one named in the same sentence
+        for a in laws_in_sentence:
+            for b in laws_in_sentence:
+                if a == b or ms[b].end > ms[a].start:
+                    continue
+                na, nb = ms[a].name, ms[b].name
+                if _LOCAL_PLAN.search(na) and _HIGHER_PLAN.search(nb) and _common_run(na, nb) >= 4 and (ms[b].hint("national") or not ms[a].hint("national")):
+                    between = st.text[ms[b].end : ms[a].start]
+                    if _MAKE_VERBS.search(between) or re.search(r"制定|出台|印发", between):
+                        rel(a, "implements", b, sent.start, sent.end)
+    # named sites lie in the place named right before them, else in the report's own place
+    for i, m in enumerate(ms):
+        if m.type == "Place" and m.hint("site"):
+            prev = [j for j in by_sent.get(m.sentence, []) if ms[j].type == "Place" and ms[j].end == m.start]
+            if prev:
+                rel(i, "locatedIn", prev[0], m.start, m.end)
+    # statistics: what each is about
+    new_stats = []
+    by_start = sorted(range(len(ms)), key=lambda i: ms[i].start)
+    starts = [ms[i].start for i in by_start]
+    for stat in st.statistics:
+        about = _stat_about(st, ms, stat, by_start, starts)
+        new_stats.append(StatisticMention(**{**stat.__dict__, "about": about}))
+    st.statistics[:] = new_stats
+    st.relations.extend(rels)
+
+
+def _dedupe(st: State) -> None:
+    """Drop mentions that repeat a span of the same type, and Places/Agencies inside longer
+    Agencies of the same start that were matched twice."""
+    seen: set[tuple[int, int, str]] = set()
+    out: list[Mention] = []
+    for m in st.mentions:
+        key = (m.start, m.end, m.type)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(m)
+    # a term that overlaps an agency or a title without being inside it is a bad cut
+    keep: list[Mention] = []
+    names = [o for o in out if o.type in ("Agency", "Law")]
+    for m in out:
+        if m.type in ("Policy", "Initiative", "Place") and not m.hint("in_title"):
+            bad = any(
+                o.start < m.start < o.end < m.end or m.start < o.start < m.end < o.end
+                for o in names
+            )
+            if bad:
+                continue
+        keep.append(m)
+    st.mentions[:] = keep
+
+
+def _clauses(st: State, start: int, end: int) -> list[tuple[int, int]]:
+    out = []
+    cs = start
+    depth = 0
+    for i in range(start, end):
+        ch = st.text[i]
+        if ch in "“《":
+            depth += 1
+        elif ch in "”》":
+            depth = max(0, depth - 1)
+        elif ch in CLAUSE_END and depth == 0:
+            out.append((cs, i + 1))
+            cs = i + 1
+    if cs < end:
+        out.append((cs, end))
+    return out
+
+
+_SUBJECT_LINK = re.compile(r"[、和及与]|等(?:部门|单位|机关)?(?:、)?")
+
+
+def _clause_subject(st: State, ms: list[Mention], cidx: list[int], cs: int) -> list[int]:
+    """Agencies named at the head of a clause (A、B和C等部门…), or [] when none."""
+    head = _SUBJECT_SKIP.match(st.text, cs)
+    pos = head.end() if head else cs
+    subj: list[int] = []
+    order = sorted(cidx, key=lambda i: ms[i].start)
+    for i in order:
+        m = ms[i]
+        if m.start < pos:
+            continue
+        if m.start > pos:
+            break
+        if m.type not in ("Agency", "Place"):
+            continue
+        if m.type == "Agency":
+            subj.append(i)
+            pos = m.end
+            nxt = _SUBJECT_LINK.match(st.text, pos)
+            if nxt and nxt.group() in ("、", "和", "及", "与"):
+                pos = nxt.end()
+                continue
+            break
+        if m.type == "Place" and m.hint("relative"):
+            return [ISSUER]
+        break
+    return subj
+
+
+def _agencies_before(st: State, ms: list[Mention], title_start: int) -> list[int]:
+    """Agencies standing right before a 《title》: 国务院《…》, 中共中央、国务院印发的《…》."""
+    out: list[int] = []
+    pos = title_start
+    link = st.text[max(0, pos - 8) : pos]
+    lm = re.search(r"(?:联合|共同)?(?:印发(?:了)?的?|发布的?|颁布的?|出台的?|制定的?|关于印发)?$", link)
+    pos -= len(lm.group()) if lm else 0
+    while True:
+        cand = [i for i, m in enumerate(ms) if m.type == "Agency" and m.end == pos]
+        if not cand:
+            break
+        i = max(cand, key=lambda k: ms[k].end - ms[k].start)
+        out.append(i)
+        pos = ms[i].start
+        if pos > 0 and st.text[pos - 1] in "、和及与":
+            pos -= 1
+            continue
+        break
+    return out
+
+
+def _common_run(a: str, b: str) -> int:
+    """Length of the longest common substring of two short strings.
+
+    Examples:
+        >>> _common_run("监利市法治政府建设实施方案", "法治政府建设实施纲要")
+        8
+    """
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = j - i
+            else:
+                break
+    return best
+
+
+def _stat_about(st: State, ms: list[Mention], x: StatisticMention,
+                by_start: list[int], starts: list[int]) -> int | None:
+    """The mention a statistic is about: a policy or initiative in its clause, else the agency
+    that is the subject of its clause. ``by_start`` orders the indices of ``ms`` by start and
+    ``starts`` holds those starts, so only mentions in range are looked at."""
+    cs, ce = clause_start(st, x.start), clause_end(st, x.end)
+
+    def starting_in(lo: int, hi: int) -> list[int]:
+        """Indices of the mentions that start in [lo, hi), in the order of ``ms``."""
+        return sorted(by_start[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)])
+
+    inside = [i for i in starting_in(cs, ce + 1) if ms[i].type in ("Policy", "Initiative") and ms[i].end <= ce]
+    if inside:
+        return min(inside, key=lambda i: abs(ms[i].start - x.start))
+    sent = st.sentences[x.sentence]
+    subj = [i for i in starting_in(sent.start, x.start) if ms[i].type == "Agency" and not ms[i].hint("national")]
+    clause_subj = [i for i in subj if clause_start(st, ms[i].start) == cs]
+    if clause_subj:
+        return clause_subj[0]
+    return None
+
+
+@Language.factory("govkg_relations", assigns=['doc.user_data'], default_config={})
+def make_relations(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    """spaCy factory of ``govkg_relations``; it also exposes the mentions as ``doc.spans["govkg"]``."""
+    run = component(relations)
+
+    def relations_and_spans(doc: Doc) -> Doc:
+        doc = run(doc)
+        spans_to_doc(doc)
+        return doc
+
+    return relations_and_spans
