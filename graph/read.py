@@ -76,7 +76,7 @@ _DEBRIS = _lazy(
     r"""^\s*[\[【(]?\s*(?:
         (?:发布|发表|成文|更新|印发|生效|公开|发文)?(?:时间|日期)\s*[:]
       | (?:发布|发表|更新)(?:时间|日期)\s*[0-9]{4}
-      | (?:信息)?来\s*源\s*[:] | 稿源\s*[:] | 出处\s*[:] | 作者\s*[:] | (?:责任)?编辑\s*[:]
+      | (?:信息|文章|新闻|稿件)?来\s*源\s*[:] | 稿源\s*[:] | 出处\s*[:] | 作者\s*[:] | (?:责任)?编辑\s*[:]
       | (?:初审|复审|终审|审核|校对|签发|审稿)\s*[:]
       | 发布(?:机构|单位)\s*[:]? | 发文(?:机关|单位)\s*[:]?
       | (?:索\s*引\s*号|主题分类|体裁分类|组配分类|信息分类)\s*(?:[:\s]|$)
@@ -118,6 +118,14 @@ _DATE_LINE = _lazy(rf"^\s*[(（]?\s*{_DATE_TEXT}\s*[)）]?\s*$")
 _SIGNED_DATE_LINE = _lazy(rf"^\s*([\u4e00-\u9fff()（）]{{2,30}}?)\s+{_DATE_TEXT}\s*$")
 _YEAR = _lazy(rf"(?<![-~至到0-9])((?:19|20)[0-9]{{2}}|[一二][{_ZERO}一二三四五六七八九]{{3}})\s*年")
 _TITLE_WORDS = _lazy(r"报告|总结|情况|工作|述职|汇报")
+_REPORT_KIND = _lazy(r"法治|依法行政|法制|普法|法治政府")
+_PROSE = _lazy(r"[。,，;；]")
+# the page's header: 今天是…星期三, a site's name and the day's date, a lunar date
+_PAGE_HEADER = _lazy(
+    r"^(?:今天是|今日是|欢迎访问|欢迎来到)[^。]{0,40}$"
+    r"|^[^。,，;；]{0,40}(?:星期|礼拜)[一二三四五六日天]\s*(?:农历.{0,12})?$"
+    r"|^[^。,，;；]{0,40}农历[^。,，;；]{2,12}$"
+)
 _TITLE_END = _lazy(r"(?:报告|总结|情况|汇报|述职报告)$")
 _DOC_NUMBER = _lazy(r"^[\u4e00-\u9fff]{1,10}\s*[(\[〔【][0-9]{4}[)\]〕】]\s*[0-9]+\s*号$")
 _SIGNATURE_PUNCT = _lazy(r"[。,，;；:：、!！?？]")
@@ -1009,6 +1017,7 @@ def read_text(
     folded = fold(text)
     if _RADICAL.search(folded):
         folded = folded.translate(_RADICALS)
+    folded = to_simplified(folded)
     content: list[tuple[int, int]] = []
     debris: list[str] = []
     pos = 0
@@ -1018,11 +1027,18 @@ def read_text(
         stripped = line.strip()
         if not stripped:
             continue
-        if _is_debris(stripped):
+        if _is_debris(stripped) or _PAGE_HEADER.search(stripped):
             debris.append(stripped)
             continue
         lead = len(line) - len(line.lstrip())
         content.append((start + lead, start + len(line.rstrip())))
+    # a page's navigation stands before the report's title: short lines that are not prose
+    at = _title_at([folded[s:e] for s, e in content])
+    if at and folded[content[at][0] : content[at][1]].lstrip().startswith("关于"):
+        at -= 1  # a formal title on two lines: 监利市人民政府 / 关于…的报告
+    if at:
+        debris.extend(folded[s:e].strip() for s, e in content[:at] if _nav_line(folded[s:e]))
+        content = [c for i, c in enumerate(content) if i >= at or not _nav_line(folded[c[0] : c[1]])]
     if not content or not _CJK.search("".join(folded[s:e] for s, e in content)):
         raise InputError(
             "has no Chinese report text once page debris is set aside; is it the right file?",
@@ -1047,6 +1063,43 @@ def read_text(
 # hyphens, zero-width spaces and joiners, direction marks, BOMs
 _INVISIBLE = _lazy(r"[\s\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]+")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "‘": "'", "’": "'", "‚": "'", "′": "'"})
+
+
+# characters that only traditional script writes (國 and 國務院, not 国): a text with a few of
+# them is converted to simplified for matching
+_TRADITIONAL = _lazy("[國們發實設與會縣區處劃權決議務規範條執審習黨貫徹關報環護獎經濟辦門機構負責專項應]")
+
+
+@cache
+def _t2s() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional script folded to simplified, one character for one, so offsets still hold.
+
+    OpenCC converts phrase by phrase; where a phrase changes length the characters of that
+    text are converted one by one instead.
+
+    Examples:
+        >>> to_simplified("法治政府建設實施綱要")
+        '法治政府建设实施纲要'
+        >>> to_simplified("简体不变")
+        '简体不变'
+    """
+    if len(_TRADITIONAL.findall(text[:20000])) < 3:
+        return text
+    cc = _t2s()
+    out = cc.convert(text)
+    if len(out) == len(text):
+        return out
+    table: dict[str, str] = {}
+    for ch in set(text):
+        c = cc.convert(ch)
+        table[ch] = c if len(c) == 1 else ch
+    return "".join(table[ch] for ch in text)
 
 
 def content_hash(content: str) -> str:
@@ -1124,17 +1177,49 @@ def _place_regex() -> re.Pattern[str]:
     return re.compile(trie_pattern(lex.place_index))
 
 
+def _looks_like_title(line: str) -> bool:
+    """A line that reads as a report's title: short, not prose, ending in 报告/总结/情况 …"""
+    line = line.strip()
+    return (
+        6 <= len(line) <= 80
+        and not _PROSE.search(line)
+        and bool(_REPORT_KIND.search(line) or _YEAR.search(line))
+        and bool(_TITLE_END.search(line) or _TITLE_WORDS.search(line))
+    )
+
+
+def _title_at(lines: list[str]) -> int:
+    """The index of the title among the first lines of content, or 0 when none reads as one.
+
+    Saved pages put navigation (首页, 政务公开, breadcrumbs, the column's name) before it.
+    """
+    for i, line in enumerate(lines[:12]):
+        if _PROSE.search(line) and len(line) > 40:
+            break  # the report's prose has begun: no title after this
+        if _looks_like_title(line):
+            return i
+    return 0
+
+
+def _nav_line(line: str) -> bool:
+    """A line of page furniture before the title: short, no sentence punctuation, no title."""
+    line = line.strip()
+    return len(line) <= 30 and not _PROSE.search(line) and not _looks_like_title(line)
+
+
 def _title(lines: list[str], hint: str | None) -> str | None:
     """The report's title: its first line when that reads as one, joined with the next when a
     formal title is set on two lines (遂宁市司法局 / 关于2022年法治政府建设情况的报告).
 
-    A leading document number line (遂司发〔2023〕5号) is passed over.
+    A leading document number line (遂司发〔2023〕5号) is passed over. A first line that is
+    prose (the report opens 2022年，…) or page furniture is no title: the page's own title
+    (``hint``) or none is.
     """
     i = 0
     while i < min(2, len(lines) - 1) and _DOC_NUMBER.match(lines[i].strip()):
         i += 1
     first = lines[i].strip()
-    if len(first) > 60 or re.search(r"[。;；]$", first):
+    if len(first) > 80 or _PROSE.search(first) or not _TITLE_WORDS.search(first + (lines[i + 1] if i + 1 < len(lines) else "")):
         return hint
     second = lines[i + 1].strip() if i + 1 < len(lines) else ""
     if (
@@ -1145,7 +1230,7 @@ def _title(lines: list[str], hint: str | None) -> str | None:
         and _TITLE_END.search(second)
     ):
         return first + second
-    if _TITLE_WORDS.search(first) or len(lines) > 1:
+    if _TITLE_WORDS.search(first):
         return first
     return hint
 
@@ -1153,6 +1238,7 @@ def _title(lines: list[str], hint: str | None) -> str | None:
 def _metadata(folded: str, content: list[tuple[int, int]], hints: dict[str, str]) -> ReportMeta:
     lines = [folded[s:e] for s, e in content]
     title = _title(lines, hints.get("title"))
+    body = lines[1:] if title and lines and lines[0].strip() in title else lines
     report_date = hints.get("written")
     signature = None
     for i in range(len(lines) - 1, max(len(lines) - 6, 0) - 1, -1):
@@ -1172,21 +1258,27 @@ def _metadata(folded: str, content: list[tuple[int, int]], hints: dict[str, str]
     year = _year_of(title) if title else None
     if year is None:
         # the opening lines: a year at a line's start (2022年，…) before one inside it
-        opening = [ln for ln in lines[1:4] if not _DATE_LINE.match(ln)]
+        opening = [ln for ln in body[:3] if not _DATE_LINE.match(ln)]
         year = next((y for ln in opening if (y := _year_of(ln[:6])) is not None), None)
         if year is None:
             year = next((y for ln in opening if (y := _year_of(ln)) is not None), None)
     if year is None and report_date:
         y, mo = int(report_date[:4]), int(report_date[5:7])
         year = y if mo >= 10 else y - 1
+    # the issuer: the title, the first sentence, the signature, in that order of trust; a
+    # page's 来源 names who posted it, which is the issuer only when nothing else says
+    opening_sentence = _first_sentence(body)
     issuer = None
-    for cand in (title, signature, hints.get("publisher"), hints.get("source")):
+    for cand, reader in ((title, _issuer_in), (opening_sentence, _subject_of), (signature, _issuer_in),
+                         (hints.get("publisher"), _issuer_in), (hints.get("source"), _issuer_in)):
         if cand:
-            name = _issuer_in(cand)
+            name = reader(cand)
             if name:
                 issuer = name
                 break
     place = _locality(lines, (title, issuer, signature, hints.get("publisher"), hints.get("source")))
+    if issuer is None and place is not None:
+        issuer = _self_named(folded, place[0])
     lex = lexicons()
     locality, code = place if place else (None, None)
     chain: tuple[str, ...] = ()
@@ -1199,6 +1291,10 @@ def _metadata(folded: str, content: list[tuple[int, int]], hints: dict[str, str]
             renamed = locality.endswith("市") and div.name.endswith("县")
             if locality != div.name and not renamed:
                 locality = div.name
+        elif re.fullmatch(_PLACEHOLDER, locality):
+            code = None
+            up = re.search(r"(?:[xX×*＊]{1,3}|某)(?:省|自治区)", folded)
+            chain = (up.group(),) if up else ()
     return ReportMeta(
         title=title,
         issuer=issuer,
@@ -1224,6 +1320,74 @@ def _year_of(text: str) -> int | None:
     return None
 
 
+_YEAR_LEAD = _lazy(rf"^\s*(?:(?:19|20)[0-9]{{2}}|[一二]{_CN_NUM}{{3}})\s*年(?:度)?(?:以来|来)?\s*[,，]?\s*")
+_UNDER = _lazy(
+    r"^(?:在[^,，。;；]{2,60}?(?:的)?(?:正确|坚强|有力|大力|精心|亲切)?(?:领导|指导|支持|监督|关心|帮助|关怀)"
+    r"(?:[和与及][^,，。;；]{0,20}?)?下\s*[,，]?\s*)+"
+)
+_PLACEHOLDER = r"(?:[xX×*＊]{1,3}|某)(?:省|自治区|市|州|县|区|旗|镇|乡|街道)"
+_SELF = _lazy(r"(?:我|本)(局|委|办|厅|院|中心)")
+
+
+def _first_sentence(lines: list[str]) -> str | None:
+    """The report's first sentence of prose (not a heading), up to its first 。."""
+    for line in lines[:4]:
+        if _PROSE.search(line):
+            return line.split("。", 1)[0]
+    return None
+
+
+def _subject_of(sentence: str) -> str | None:
+    """The body a report's opening sentence names as its subject: 2022年，在市委的领导下，X区坚持….
+
+    A place standing as the subject is its government (南昌县 -> 南昌县人民政府); a former name
+    (原环境保护部) is the body's name then.
+    """
+    rest = _YEAR_LEAD.sub("", sentence.strip(), count=1)
+    rest = _UNDER.sub("", rest, count=1)
+    rest = re.sub(r"^(?:原|中共)", "", rest)
+    lex = lexicons()
+    for k in range(min(20, len(rest)), 1, -1):
+        if rest[:k] in lex.national_agencies and not re.match(r"[\u4e00-\u9fff]{0,1}(?:局|委|厅|办)", rest[k:]):
+            return lex.national_agencies[rest[:k]]
+    m = re.match(_PLACEHOLDER, rest) or _place_regex().match(rest)
+    if m is None:
+        return None
+    place, after = m.group(), rest[m.end():]
+    inner = _place_regex().match(after)  # 武汉市江汉区…
+    if inner:
+        place, after = place + inner.group(), after[inner.end():]
+    body = next((after[:k] for k in range(min(14, len(after)), 1, -1) if after[:k] in lex.bodies), None)
+    if body:
+        return place + body
+    if re.match(r"(?:全面|深入|认真|始终|坚持|紧紧|紧扣|以|按照|围绕|聚焦|持续|扎实|着力|积极|不断|高度|把|将|牢固|大力|统筹|立足)", after):
+        return _government_of(place)
+    return None
+
+
+def _government_of(place: str) -> str:
+    """The government of a place: 街道 -> 办事处, others -> 人民政府."""
+    if place.endswith("街道"):
+        return place + "办事处"
+    return place + "人民政府"
+
+
+def _self_named(folded: str, locality: str) -> str | None:
+    """A department that calls itself 我局 / 我委 and is named nowhere: its counterpart one level
+    up, to which such reports answer (省生态环境厅 for a 生态环境局), names its kind."""
+    m = _SELF.search(folded)
+    if m is None:
+        return None
+    kind = m.group(1)
+    up = re.search(r"省([\u4e00-\u9fff]{2,10}?)(厅|委|局)(?![\u4e00-\u9fff]{0,2}(?:党组|机关))", folded)
+    if up is None or locality.endswith("省"):
+        return None
+    stem, up_kind = up.group(1), up.group(2)
+    if kind == "局" and up_kind in ("厅", "局") or kind == "委" and up_kind == "委":
+        return locality + stem + kind
+    return None
+
+
 _ISSUER_TAIL = _lazy(
     r"^((?:中共)?[\u4e00-\u9fff]{2,20}?(?:人民政府|政府|委员会|党委|党工委|街道办事处|办事处|局|厅|委|办|院|中心|所|街道|镇|乡))"
     r"(?=(?:关于)?(?:[0-9]{4}|[二〇○]{4}|20)|关于|$)"
@@ -1237,13 +1401,18 @@ def _issuer_in(text: str) -> str | None:
     Township bodies (XX街道办事处, XX镇人民政府) are not in the division table, so a bare
     XX街道 / XX镇 / XX乡 at the head of a title counts as one.
     """
-    m = _ISSUER_TAIL.match(text.strip())
+    text = _YEAR_LEAD.sub("", text.strip(), count=1)
+    m = _ISSUER_TAIL.match(text)
     if not m:
+        # 静海区法治政府建设情况报告, 2020年静海区…: a place at the head is its government
+        p = re.match(_PLACEHOLDER, text) or _place_regex().match(text)
+        if p and re.match(r"(?:(?:19|20)[0-9]{2}|[一二][〇○零一二三四五六七八九]{3})?\s*(?:年度?)?\s*(?:关于|法治|依法|法制|推进|全面|政府)", text[p.end():]):
+            return _government_of(p.group())
         return None
     name = m.group(1)
     if _TOWNSHIP.match(name):
         return name
-    if not _place_regex().match(name) and not name.startswith(("中共", "县", "市", "区", "镇", "乡", "省")):
+    if not (_place_regex().match(name) or re.match(_PLACEHOLDER, name)) and not name.startswith(("中共", "县", "市", "区", "镇", "乡", "省")):
         return None
     return name
 
@@ -1285,6 +1454,11 @@ def _locality(lines: list[str], priority: Iterable[str | None]) -> tuple[str, st
             weight = (2 if name != div.short else 1) * (3 if div.level == "county" else 2 if div.level == "prefecture" else 1)
             counts[div.code] += weight
     if not counts:
+        # an anonymised copy (xx市, 某县): the placeholder the title, issuer or text names
+        for text in [*priority, *lines[:5]]:
+            m = re.search(_PLACEHOLDER, text or "")
+            if m and not m.group().endswith(("省", "自治区")):
+                return m.group(), ""
         return None
     code, _ = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
     return lex.divisions[code].name, code

@@ -713,6 +713,68 @@ def test_read_metadata(text: str, expected: dict[str, object]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # the site's header with the day's date is neither the title nor the year
+            "今天是:2018年5月9日 星期三 农历三月廿四\n工作报告\n您所在的位置:政务公开 > 工作报告\n"
+            "2021年宁乡市法治政府建设情况报告\n文章来源:司法局 更新时间:2022/03/01 10:00:00\n"
+            "2021年,宁乡市坚持依法行政,取得明显成效。",
+            {"title": "2021年宁乡市法治政府建设情况报告", "year": 2021, "issuer": "宁乡市人民政府",
+             "published": "2022-03-01", "locality": "宁乡市"},
+        ),
+        (  # navigation lines before the title; a site name with a date
+            "首页\n政务公开\n互动交流\n荆州市人民政府 2020年1月2日星期四\n荆州市司法局2022年法治政府建设情况报告\n日期:2023-03-01\n"
+            "2022年,市司法局坚持以人民为中心,扎实推进依法行政。",
+            {"title": "荆州市司法局2022年法治政府建设情况报告", "issuer": "荆州市司法局", "year": 2022},
+        ),
+        (  # no title: the opening sentence names the body after the year and 在…领导下
+            "2020年,在省委、省政府和市委、市政府的正确领导下,宁乡市全面贯彻落实各项决策部署,依法行政水平不断提升。\n"
+            "一、主要工作\n我市推进依法行政。",
+            {"title": None, "issuer": "宁乡市人民政府", "year": 2020, "locality": "宁乡市"},
+        ),
+        (  # a ministry by its former name
+            "2016年,原国土资源部认真落实党中央、国务院决策部署,推进依法行政。\n一、依法全面履行职能",
+            {"issuer": "国土资源部", "year": 2016},
+        ),
+        (  # a body as the subject of the opening sentence
+            "2022年,荆州市生态环境局坚持依法行政,全面推进法治政府建设。",
+            {"issuer": "荆州市生态环境局", "locality": "荆州市"},
+        ),
+        (  # 我局 and no name: the provincial counterpart it reports to names its kind
+            "根据有关文件要求,现将法治政府建设工作情况报告如下。\n2022年,我局在荆州市委、市政府领导下推进依法行政。\n"
+            "我局依法向市委市政府、省生态环境厅报告年度法治政府建设情况。",
+            {"issuer": "荆州市生态环境局", "locality": "荆州市", "year": 2022},
+        ),
+        (  # an anonymised copy: placeholders stand for the city and its province
+            "法治政府建设情况年度报告\n2019年,xx市人民政府坚持依法行政,法治xx建设考评全省排名逐年提升,xx省考评中位列前茅。",
+            {"issuer": "xx市人民政府", "locality": "xx市", "locality_chain": ("xx省",), "year": 2019},
+        ),
+        (  # a place at the head of a title is its government
+            "静安区2023年度法治政府建设情况报告\n2023年,静安区坚持依法行政。",
+            {"issuer": "静安区人民政府", "year": 2023},
+        ),
+    ],
+)
+def test_read_metadata_of_real_pages(text: str, expected: dict[str, object]) -> None:
+    meta = read_text(text).meta
+    assert {k: getattr(meta, k) for k in expected} == expected
+
+
+def test_read_page_header_and_navigation_are_not_content() -> None:
+    doc = read_text("今天是:2018年5月9日 星期三\n首页\n政务公开\n2021年宁乡市法治政府建设情况报告\n2021年,宁乡市推进依法行政。")
+    lines = [doc.text[s:e] for s, e in doc.content]
+    assert lines == ["2021年宁乡市法治政府建设情况报告", "2021年,宁乡市推进依法行政。"]
+
+
+def test_read_traditional_script_folded_to_simplified_offsets_kept() -> None:
+    text = "二〇二一年法治政府建設情況報告\n縣政府認真貫徹《法治政府建設實施綱要(2021-2025年)》,推進依法行政。"
+    doc = read_text(text)
+    assert doc.text == text and len(doc.folded) == len(text)
+    assert "法治政府建设实施纲要" in doc.folded and "县政府认真贯彻" in doc.folded
+    assert doc.meta.year == 2021
+
+
+@pytest.mark.parametrize(
     ("name", "expected"),
     [
         ("jiedao-jianghan-2021.txt", ("民族街道2021年法治政府建设情况报告", "民族街道", "江汉区", 2021, "2022-01-10", "2022-01-20", "民族街道办事处")),
