@@ -63,6 +63,11 @@ class _Context:
         self.names: list[tuple[str, Division]] = []
         for i, d in enumerate(chain):
             self.names.append((meta.locality if i == 0 and meta.locality else d.name, d))
+        # a place the table does not list (an anonymised copy's xx市): its name and the names
+        # the report gives for the places above it, without codes
+        self.unlisted: list[str] = (
+            [meta.locality, *meta.locality_chain] if meta.locality and self.division is None else []
+        )
         # a township body's report (XX街道办事处, XX镇人民政府): 街道/镇/乡 and bare body names
         # mean the township, which the division table (county level and up) does not list
         self.township: str | None = None
@@ -85,6 +90,9 @@ class _Context:
             if level_char in ("市", "州") and (name.endswith(level_char) or level_char == "州" and name.endswith("自治州")):
                 return name
             if level_char in ("县", "区", "旗") and name.endswith(level_char):
+                return name
+        for name in self.unlisted:
+            if name.endswith(level_char) or level_char == "州" and name.endswith("市"):
                 return name
         return None
 
@@ -143,6 +151,9 @@ def agency_label(m: Mention, ctx: _Context) -> tuple[str | None, dict[str, str]]
     if kind == "party_department" and not body.startswith("委"):
         body = "委" + body
     label = place_name + body
+    if m.hint("parent_body"):  # 市司法局党委: the party body of 市司法局
+        attrs["parent"] = place_name + (m.hint("parent_body") or "")
+        return label, attrs
     if kind in ("department", "government_office") or kind == "other" and not body.startswith("委"):
         attrs["parent"] = place_name + ("办事处" if place_name.endswith("街道") else "人民政府")
     elif kind == "party_department":
@@ -186,6 +197,8 @@ def resolve(document: Document, ann: Annotations, lex: Lexicons | None = None) -
         return key
 
     label: str | None  # agency_label() gives None for an agency it cannot place
+    issuer_label = _issuer_label(document, ctx, lex)
+    self_mentions: list[int] = []
     for i, m in enumerate(ann.mentions):
         surface = norm_key(m.text) if m.text else norm_key(m.name)
         aliases = {surface, norm_key(m.name)}
@@ -206,6 +219,21 @@ def resolve(document: Document, ann: Annotations, lex: Lexicons | None = None) -
                 label, div = ctx.place(m.name)
                 attrs = {"code": div.code, "level": div.level} if div else {}
                 put(i, _place_key(label, div, ctx), "Place", label, aliases, attrs, 3)
+        elif m.type == "Agency" and m.hint("self"):
+            self_mentions.append(i)  # 我局: the issuer, whose key is known below
+        elif m.type == "Agency" and (m.hint("own_part") or m.hint("unprefixed")):
+            # 局党组: a part of the issuer; 成立…领导小组: a body the report's subject set up
+            if not issuer_label:
+                put(i, key_for("Agency", norm_key(m.name), ctx.scope), "Agency", norm_key(m.name), aliases, {}, 1)
+                continue
+            attrs = {"parent": issuer_label}
+            if m.hint("own_part"):
+                label = issuer_label + (m.hint("own_part") or "")
+                put(i, key_for("Agency", label), "Agency", label, aliases, attrs, 2)
+            else:
+                label = norm_key(m.name)
+                aliases.add(issuer_label + label)
+                put(i, key_for("Agency", label, ctx.scope), "Agency", label, aliases, attrs, 2)
         elif m.type == "Agency":
             label, attrs = agency_label(m, ctx)
             if label is None:
@@ -249,6 +277,11 @@ def resolve(document: Document, ann: Annotations, lex: Lexicons | None = None) -
 
     # the report's issuing body: the implicit subject of most sentences
     issuer_key = _issuer(document, ctx, drafts, lex, put)
+    if issuer_key:
+        for i in self_mentions:
+            drafts[issuer_key].mentions.append(i)
+            drafts[issuer_key].aliases.add(norm_key(ann.mentions[i].name))
+            mention_key[i] = issuer_key
     relations: list[Relation] = []
     seen: set[tuple[str, str, str, int | None]] = set()
 
@@ -269,6 +302,10 @@ def resolve(document: Document, ann: Annotations, lex: Lexicons | None = None) -
     for i, (name, div) in enumerate(ctx.names):
         key = _place_key(name, div, ctx)
         put(None, key, "Place", name, set(), {"code": div.code, "level": div.level}, 3)
+        place_chain.append(key)
+    for name in ctx.unlisted:
+        key = key_for("Place", name)
+        put(None, key, "Place", name, set(), {}, 3)
         place_chain.append(key)
     for a, b in zip(place_chain, place_chain[1:]):
         link(a, "locatedIn", b, "govkg_divisions", None, None, None)
@@ -386,6 +423,25 @@ def _merge_by_alias(drafts: dict[str, _Draft], mention_key: dict[int, str]) -> N
 def _issuer(document: Document, ctx: _Context, drafts: dict[str, _Draft], lex: Lexicons, put) -> str | None:  # type: ignore[no-untyped-def]
     """The key of the report's issuing body, created if the text never names it."""
     name = document.meta.issuer
+    label = _issuer_label(document, ctx, lex)
+    if not label:
+        return None
+    key = key_for("Agency", label)
+    for dkey, d in drafts.items():
+        if d.type == "Agency" and d.label == label:
+            return dkey
+    attrs = {"role": "issuer"}
+    if ctx.names:
+        attrs["place"] = ctx.names[0][0]
+        attrs["place_code"] = ctx.names[0][1].code
+    aliases = {norm_key(name)} if name else set()
+    put(None, key, "Agency", label, aliases, attrs, 2)
+    return key
+
+
+def _issuer_label(document: Document, ctx: _Context, lex: Lexicons) -> str | None:
+    """The canonical name of the report's issuing body, from its metadata."""
+    name = document.meta.issuer
     label: str | None = None
     if name:
         n = name[2:] if name.startswith("中共") else name
@@ -417,16 +473,4 @@ def _issuer(document: Document, ctx: _Context, drafts: dict[str, _Draft], lex: L
             label += "人民政府"
     elif ctx.locality:
         label = ctx.names[0][0] + "人民政府" if ctx.names else ctx.locality + "人民政府"
-    if not label:
-        return None
-    key = key_for("Agency", label)
-    for dkey, d in drafts.items():
-        if d.type == "Agency" and d.label == label:
-            return dkey
-    attrs = {"role": "issuer"}
-    if ctx.names:
-        attrs["place"] = ctx.names[0][0]
-        attrs["place_code"] = ctx.names[0][1].code
-    aliases = {norm_key(name)} if name else set()
-    put(None, key, "Agency", label, aliases, attrs, 2)
-    return key
+    return label

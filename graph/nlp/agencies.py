@@ -13,9 +13,11 @@ from spacy.language import Language
 from ..lexicon import Lexicons, lexicons, trie_pattern
 from ..model import Mention
 from .state import (
+    PLACEHOLDER_END,
     PUNCT,
     State,
     component,
+    generic,
     is_han_boundary,
     short_name,
     starts_after_name_break,
@@ -42,13 +44,27 @@ def _agency_regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]
 
 
 _CENTRAL_CONTEXT = re.compile(r"中央(?=、|和|及|关于|《|决策部署|部署|精神|要求|印发|出台|文件)")
-_AGENCY_STOP_MID = re.compile(r"[、和与及的等各\d]|工作|建设|开展|推进|落实|相关|有关")
+_AGENCY_STOP_MID = re.compile(r"[、和与及的等各\d]|[一二两三四五六七八九十]+个|工作|建设|开展|推进|落实|相关|有关")
+#: The reporting body's own parts, named from it: 局党组, 局发展计划法规处, 委机关党委.
+_OWN_PART = re.compile(
+    r"(?P<self>[我本]?)(?P<kind>局|委|厅|办)(?P<part>党组|党委|党总支|党支部|机关党委|机关|"
+    r"[\u4e00-\u9fff]{2,10}?(?:处|科|室|股|大队|支队))(?P<tail>理论学习中心组|中心组)?"
+)
+_SELF_BODY = re.compile(r"[我本](?:局|委|厅|办|院|中心)")
+#: Party bodies of a body just named: 市司法局党委, 区政府党组.
+_PARTY_PART = re.compile(r"党组|党委|机关党委|党总支|党工委")
+#: A body named without a place, as set up by the reporting body: 成立…领导小组, 组建“…”中队.
+_NAMED_BODY = re.compile(
+    r"(?:工作)?领导小组|工作小组|协调小组|工作专班|专班|志愿者?服务队|志愿者?中队|服务队|中队|宣讲团|讲师团|顾问团|工作室|调解委员会"
+)
+_SET_UP = re.compile(r"(?:成立|组建|设立|建立|组织|抽调|牵头)")
 _REL_CHARS = frozenset("省市县区州镇乡")
 
 
 def _prefix(st: State, lex: Lexicons, pos: int) -> tuple[int, str | None, str | None, bool]:
     """The place prefix of a body name that starts at ``pos``: an explicit place name
-    (监利市, 荆州) or a relative one (市, 县, 街道 …), with 中共 before it.
+    (监利市, 荆州, an anonymised copy's xx市) or a relative one (市, 县, 街道 …), with 中共
+    before it.
 
     Returns (start, place, relative, party); place and relative are None when there is none.
     """
@@ -60,6 +76,9 @@ def _prefix(st: State, lex: Lexicons, pos: int) -> tuple[int, str | None, str | 
             start, place = pos - k, text[pos - k : pos]
             break
     else:
+        ph = PLACEHOLDER_END.search(text, max(0, pos - 6), pos)
+        if ph is not None:
+            return ph.start(), ph.group(), None, False
         if text[pos - 2 : pos] == "街道":
             start, rel = pos - 2, "街道"
         elif pos > 0 and text[pos - 1] in _REL_CHARS:
@@ -83,23 +102,25 @@ def _place_prefix_ok(st: State, lex: Lexicons, place: str | None, rel: str | Non
 def agencies(st: State, lex: Lexicons) -> None:
     bodies_rx, national, generic = _agency_regexes()
     text = st.text
-    taken: list[tuple[int, int]] = []
+    taken: dict[int, tuple[int, int]] = {}  # character -> the span of the agency that covers it
 
     def free(s: int, e: int) -> bool:
-        return all(e <= a or s >= b for a, b in taken)
+        return not any(i in taken for i in range(s, e))
 
     def add(s: int, e: int, name: str, hints: tuple[tuple[str, str], ...]) -> None:
         st.add(Mention(s, e, "", "Agency", name, st.sentence_at(s), "govkg_agencies", hints=hints))
-        taken.append((s, e))
+        for i in range(s, e):
+            taken[i] = (s, e)
 
     def extend(s: int, e: int) -> bool:
         """Let a longer unlisted body replace listed ones it starts with (市政府 + 法律顾问团)."""
-        inner = [(a, b) for a, b in taken if a < e and s < b]
+        inner = {taken[i] for i in range(s, e) if i in taken}
         if not inner or any(a < s or b > e for a, b in inner):
             return False
         for a, b in inner:
-            taken.remove((a, b))
-            st.mentions[:] = [m for m in st.mentions if not (m.type == "Agency" and m.start == a and m.end == b)]
+            for i in range(a, b):
+                del taken[i]
+        st.mentions[:] = [m for m in st.mentions if not (m.type == "Agency" and (m.start, m.end) in inner)]
         return True
 
     for m in national.finditer(text):
@@ -148,11 +169,80 @@ def agencies(st: State, lex: Lexicons) -> None:
                 break
             if not _place_prefix_ok(st, lex, place, rel, mid_start - len(rel or "")):
                 break
+            if rel is not None and len(rel) == 1 and mid_start not in st.bounds:
+                break  # 市场物业管理中心: the 市 of 市场 is no prefix
             if st.inside(st.titles, s, e) and not title_start(st, s):
                 break
             body = re.sub(r"^政府(?!办)", "人民政府", text[mid_start:e])  # 市政府法律顾问团
             add(s, e, text[s:e], _agency_hints(body, "other", place, rel, party))
             break
+
+
+    _own_bodies(st, lex, free, add)
+
+
+def _own_bodies(st: State, lex: Lexicons, free: Callable[[int, int], bool],
+                add: Callable[[int, int, str, tuple[tuple[str, str], ...]], None]) -> None:
+    """Bodies named from the reporting body or set up by it, which carry no place prefix.
+
+    我局 / 本局 is the reporting body itself; 局党组 and 局发展计划法规处 are its parts; a party
+    body right after a body's name (市司法局党委) is that body's; 成立…领导小组 and
+    组建“蒲公英”普法志愿者中队 are bodies the report's subject set up.
+    """
+    text = st.text
+    issuer = st.issuer or ""
+    for m in _SELF_BODY.finditer(text):
+        if st.in_content(m.start()) and free(m.start(), m.end()):
+            add(m.start(), m.end(), m.group(), (("self", "1"),))
+    for m in _OWN_PART.finditer(text):
+        s, e = m.start("kind"), m.end()
+        if not st.in_content(s) or not free(s, e) or not (s in st.bounds or m.group("self")):
+            continue
+        if not issuer.endswith(m.group("kind")) and not m.group("self"):
+            continue
+        part = m.group("part") + (m.group("tail") or "")
+        if m.group("part") == "机关" and not m.group("tail"):
+            continue
+        add(m.start(), e, m.group(), (("own_part", part),))
+    for prev in [x for x in st.mentions if x.type == "Agency"]:
+        pm = _PARTY_PART.match(text, prev.end)
+        if pm is None or not free(prev.end, pm.end()) or prev.hint("own_part") or prev.hint("self"):
+            continue
+        if prev.name.endswith(("委", "党委", "党组", "党工委")):
+            continue  # 市委党委 is no body
+        body = prev.hint("body") or prev.name
+        hints = tuple((k, v) for k, v in prev.hints if k not in ("body", "kind"))
+        add(prev.start, pm.end(), text[prev.start : pm.end()],
+            (("body", body + pm.group()), ("kind", "party_of"), ("parent_body", body), *hints))
+    for m in _NAMED_BODY.finditer(text):
+        bs, e = m.start(), m.end()
+        if not st.in_content(bs) or not free(bs, e):
+            continue
+        start = bs
+        quoted = False
+        while start > 0:
+            ch = text[start - 1]
+            if ch == "”":
+                q = text.rfind("“", max(0, start - 20), start - 1)
+                if q < 0:
+                    break
+                start, quoted = q, True
+                continue
+            if not ("\u4e00" <= ch <= "\u9fff") or ch in "的是由为在和与及、" and not (ch in "和与及" and start - 1 > 0 and start - 1 not in st.bounds):
+                break
+            if start - bs >= 16 or (start in st.bounds and text[max(0, start - 2) : start] in ("成立", "组建", "设立", "建立", "组织", "抽调")):
+                break
+            if not free(start - 1, start):
+                break
+            start -= 1
+        name = text[start:e]
+        core = text[start:bs].strip("“”")
+        if len(core) < 2 or generic(st, lex, start, bs) or core in ("工作", "专项", "协调"):
+            continue
+        lead = text[max(st.sentences[st.sentence_at(bs)].start if st.sentences else 0, start - 30) : start]
+        if not quoted and not _SET_UP.search(lead):
+            continue
+        add(start, e, name.replace("“", "").replace("”", ""), (("unprefixed", "1"),))
 
 
 def _agency_hints(body: str, kind: str, place: str | None, rel: str | None, party: bool) -> tuple[tuple[str, str], ...]:

@@ -12,6 +12,7 @@ from spacy.language import Language
 from ..lexicon import Lexicons, TrieScanner, lexicons
 from ..model import Mention
 from .state import (
+    PLACEHOLDER,
     State,
     component,
     generic,
@@ -23,6 +24,7 @@ from .state import (
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
+_PLACEHOLDER_RX = re.compile(PLACEHOLDER)
 _RELATIVE_PLACE = re.compile(r"(?:我|本)(省|市|县|区|州|镇|乡|街道)")
 _SITE_HEADS = re.compile(
     r"(?:法治文化公园|法治公园|主题公园|文化公园|公园|广场|长廊|文化馆|纪念馆|博物馆|展览馆|教育基地|文化园|景区|街区|法治文化阵地|法治文化街)"
@@ -63,6 +65,10 @@ def places(st: State, lex: Lexicons) -> None:
         elif s not in st.bounds and not starts_after_name_break(st.text, s):
             continue
         st.add(Mention(s, e, "", "Place", name, st.sentence_at(s), "govkg_places"))
+    for m in _PLACEHOLDER_RX.finditer(st.text):  # an anonymised copy's xx市, xx省
+        if st.in_content(m.start()) and (m.start() == 0 or not st.text[m.start() - 1].isascii() or not st.text[m.start() - 1].isalnum()):
+            st.add(Mention(m.start(), m.end(), "", "Place", m.group(), st.sentence_at(m.start()), "govkg_places",
+                           hints=(("placeholder", "1"),)))
     for m in _RELATIVE_PLACE.finditer(st.text):
         if st.in_content(m.start()) and st.locality:
             st.add(

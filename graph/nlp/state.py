@@ -25,6 +25,10 @@ PUNCT = set(",，;；。!！?？:：、()（）[]【】《》〈〉“”\"'‘�
 CLAUSE_END = set(",，;；。!！?？:：")
 SENT_END = set("。!！?？;；")
 
+#: An anonymised copy's stand-in for a place name (xx市, ××县, 某区), ending where it is searched.
+PLACEHOLDER = r"(?:[xX×*＊]{1,3}|某)(?:省|自治区|市|州|县|区|旗|镇|乡|街道)"
+PLACEHOLDER_END = re.compile(PLACEHOLDER + r"$")
+
 #: 《title》 and “quote” spans; 〈inner〉 titles inside a 《title》.
 TITLE = re.compile(r"《([^《》\n]{1,120})》")
 INNER_TITLE = re.compile(r"〈([^〈〉\n]{1,100})〉")
