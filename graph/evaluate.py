@@ -712,6 +712,10 @@ def table(ev: Evaluation) -> Table:
     return t
 
 
+#: Findings about something in the graph (the others are gold items the graph lacks).
+_FROM_GRAPH = frozenset({"mistyped", "false positive", "negative hit", "wrong link", "extra statistic"})
+
+
 def finding_lines(ev: Evaluation) -> list[str]:
     """Every miss and fault of every report, one a line, with the sentence it comes from."""
     out: list[str] = []
@@ -720,5 +724,9 @@ def finding_lines(ev: Evaluation) -> list[str]:
             continue
         out.append(f"{r.name}:")
         for f in r.score.findings:
-            out.append(f"  {f.kind}: {f.what}" + (f"\n      「{f.sentence}」" if f.sentence else ""))
+            out.append(f"  {f.kind}: {f.what}")
+            if f.sentence:
+                out.append(f"      「{f.sentence}」")
+            elif f.kind in _FROM_GRAPH:  # e.g. a province the resolver adds, read from no sentence
+                out.append("      (no sentence in the graph)")
     return out
