@@ -214,6 +214,69 @@ def view(
     typer.echo(f"open the graph view: file://{target.resolve()}")
 
 
+# -- scoring against gold annotations (graph/evaluate.py) ------------------------------------
+
+
+@app.command(name="eval")
+def eval_(
+    golds: Annotated[
+        list[Path],
+        typer.Argument(metavar="GOLD...", help="Gold files (.json, see docs/eval.md), or folders: every *.json in them."),
+    ],
+    texts: Annotated[
+        Path, typer.Option("--texts", "-t", help="Folder of the report texts: <gold stem>.txt (.html, .docx, .pdf) or the gold's doc.")
+    ],
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also print every miss and false positive with its sentence.")
+    ] = False,
+    format_: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """Build each report that has a gold file and score its graph as the shared scorer does.
+
+    Prints entity precision, recall and F1, typed F1, relation recall and wrong links,
+    statistic recall and precision and negatives hit, per report and micro-averaged. Nothing
+    is written to disk. A gold file without a text, or a report that fails to build, gets one
+    line and is left out of the total.
+
+    Examples:
+
+      govkg eval annotations/ --texts reports/
+
+      govkg eval annotations/report1.json --texts reports/ --verbose --format json
+    """
+    import json
+
+    from .evaluate import evaluate, finding_lines, table, to_json
+
+    try:
+        if format_ not in ("table", "json"):
+            raise GovkgError(f"unknown --format {format_!r}; use table or json")
+        on_report = (lambda name: typer.echo(f"building {name} …", err=True)) if sys.stderr.isatty() else None
+        ev = evaluate(golds, texts, on_report=on_report)
+        for path, why in ev.missing:
+            typer.echo(f"govkg eval: {path}: skipped, {why}", err=True)
+        for path, why in ev.failed:
+            typer.echo(f"govkg eval: {path}: build failed, left out: {why}", err=True)
+        if not ev.reports:
+            raise GovkgError(f"no report scored ({len(ev.missing)} without a text, {len(ev.failed)} failed to build); "
+                             "check --texts: it must hold <gold stem>.txt (or .html, .docx, .pdf) for each gold file")
+    except GovkgError as e:
+        fail(e)
+    except Exception as e:  # noqa: BLE001 - one line, not a traceback, for the user
+        fail(e)
+    if format_ == "json":
+        typer.echo(json.dumps(to_json(ev, verbose=verbose), ensure_ascii=False, indent=1))
+        return
+    from rich.console import Console
+
+    # piped or captured output gets room for all columns instead of rich's 80
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    console.print(table(ev))
+    if verbose:
+        for line in finding_lines(ev):
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
 # -- SPARQL commands (graph/store.py, graph/query.py, graph/serve.py) --------------------------
 
 

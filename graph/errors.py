@@ -15,6 +15,7 @@ __all__ = [
     "ValidationError",
     "QueryError",
     "StoreError",
+    "GoldError",
 ]
 
 
@@ -49,3 +50,7 @@ class QueryError(GovkgError):
 
 class StoreError(GovkgError):
     """The on-disk SPARQL store is missing, locked or unreadable."""
+
+
+class GoldError(GovkgError):
+    """A gold annotation file for ``govkg eval`` is missing, not JSON, or lacks what scoring needs."""
