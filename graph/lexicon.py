@@ -144,8 +144,10 @@ class TrieScanner:
 
 
 def _rows(name: str) -> list[dict[str, str]]:
+    """The rows of a TSV data file; lines starting with '#' before the columns say what it holds."""
     with _DATA.joinpath(name).open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh, delimiter="\t"))
+        lines = [ln for ln in fh if not ln.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t"))
 
 
 def _words(name: str) -> list[str]:
@@ -218,6 +220,7 @@ class Lexicons:
     boundary_words: frozenset[str]
     generic_words: frozenset[str]
     units: dict[str, str]  # unit -> kind
+    document_heads: dict[str, bool]  # head word of a document named without 《》 -> needs 关于
 
     def division_by_name(self, name: str) -> Division | None:
         """The division a name denotes, if the name is unambiguous."""
@@ -309,4 +312,5 @@ def lexicons() -> Lexicons:
         boundary_words=frozenset(_words("boundary_words.txt")),
         generic_words=frozenset(_words("generic_words.txt")),
         units=units,
+        document_heads={r["head"]: r["needs_about"] == "yes" for r in _rows("document_heads.tsv")},
     )

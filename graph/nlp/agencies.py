@@ -228,7 +228,9 @@ def _own_bodies(st: State, lex: Lexicons, free: Callable[[int, int], bool],
                     break
                 start, quoted = q, True
                 continue
-            if not ("\u4e00" <= ch <= "\u9fff") or ch in "的是由为在和与及、" and not (ch in "和与及" and start - 1 > 0 and start - 1 not in st.bounds):
+            if not ("\u4e00" <= ch <= "\u9fff") or ch in "的是由为在、":
+                break
+            if ch in "和与及" and not (start - 2 >= 0 and "\u4e00" <= text[start - 2] <= "\u9fff" and text[start - 2] not in "的是由为在"):
                 break
             if start - bs >= 16 or (start in st.bounds and text[max(0, start - 2) : start] in ("成立", "组建", "设立", "建立", "组织", "抽调")):
                 break

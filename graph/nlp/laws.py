@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING
 
 from spacy.language import Language
 
-from ..lexicon import Lexicons, TrieScanner, lexicons
+from ..lexicon import Lexicons, TrieScanner, lexicons, trie_pattern
 from ..model import Mention
 from .state import (
     INNER_TITLE,
     State,
+    clause_end,
+    clause_start,
     component,
     is_han_boundary,
     starts_after_name_break,
@@ -40,6 +42,12 @@ def _national_law_scanner() -> TrieScanner:
 
 
 def laws(st: State, lex: Lexicons) -> None:
+    _titled(st, lex)
+    _unmarked_documents(st, lex)
+
+
+def _titled(st: State, lex: Lexicons) -> None:
+    """《》 titles, 〈〉 titles inside them, and national laws named without marks."""
     for s, e in st.titles:
         if not st.in_content(s):
             continue
@@ -68,6 +76,119 @@ def laws(st: State, lex: Lexicons) -> None:
             continue  # 宪法学, 刑法学; 立法, 执法, 守法: not the law
         st.add(Mention(s, e, "", "Law", _law_name(m.group()), st.sentence_at(s), "govkg_laws",
                        hints=(("unmarked", "1"), *_law_hints(m.group(), lex))))
+
+
+@cache
+def _document_head_rx() -> re.Pattern[str]:
+    return re.compile(trie_pattern(lexicons().document_heads))
+
+
+#: What cites a document: verbs of making, following and citing it.
+_DOC_CONTEXT = re.compile(
+    r"制定|出台|印发|修订|起草|拟定|编制|发布|颁布|审议|通过|按照|根据|依据|依照|对标|对照|落实|贯彻|执行|实施|结合|围绕|精神|要求|部署"
+)
+_VAGUE_DOC = re.compile(r"(?:各项|各类|相关|有关|配套|具体|年度|系列|一系列|这些|该|此|本|新|各|多项|多个|一批|专项)+")
+_VERB_ENDS = ("落实", "贯彻", "执行", "制定", "出台", "印发", "起草", "按照", "根据", "对标", "推进", "实施", "开展")
+_SCOPE_WORDS = frozenset(("全市", "全县", "全区", "全省", "全镇", "全乡", "全州", "本市", "本县", "本区", "我市", "我县", "我区", "我省"))
+_DOC_STOP = frozenset("，,。;；:：!！?？()（）《》〈〉[]【】 \t\n")
+
+
+def _unmarked_documents(st: State, lex: Lexicons) -> None:
+    """Plans, programmes and notices cited without 《》: 市委、市政府实施意见, 我市实施方案,
+    2022年全市法治政府建设工作要点, 郑州市的“八五”普法和依法治理工作规划, 关于…的通知.
+
+    The name runs left from its head word over the words of the name (quotes included) to a
+    verb, a mark or a clause break; bodies and places at its front are part of it (they issued
+    it); a name that is only generic words, or that nothing in its clause cites, is no document.
+    """
+    text = st.text
+    heads = lex.document_heads
+    agencies = {m.end: m for m in st.mentions if m.type in ("Agency", "Place")}
+    for hm in _document_head_rx().finditer(text):
+        hs, he = hm.start(), hm.end()
+        head = hm.group()
+        if not st.in_content(hs) or st.inside(st.titles, hs, he, strict=False) or st.inside(st.quotes, hs, he, strict=False):
+            continue
+        if he < len(text) and "\u4e00" <= text[he] <= "\u9fff" and he not in st.bounds:
+            continue  # 实施方案中 is fine, 方案设计 is not a document
+        start, about = _document_start(st, lex, agencies, hs)
+        if heads[head] and not about:
+            continue
+        if start >= hs:
+            continue
+        name = text[start:he]
+        body = re.sub(r"^(?:\d{4}年度?)", "", name[: hs - start])
+        bare = re.sub(r"[“”\"的、]", "", body)
+        if len(bare) < 2 or _VAGUE_DOC.fullmatch(bare):
+            continue  # 各项实施方案, 相关配套工作方案: no one document
+        clause = text[clause_start(st, start) : clause_end(st, he)]
+        owner = any(m.start <= start < m.end or m.start == start for m in agencies.values())
+        if not (about or owner or _DOC_CONTEXT.search(clause) or "“" in body):
+            continue
+        label = re.sub(r"(?<=[市县区省州镇乡])的|[“”\"]", "", name)
+        st.add(Mention(start, he, "", "Law", label, st.sentence_at(start), "govkg_laws",
+                       hints=(("bare_doc", "1"),)))
+
+
+def _document_start(st: State, lex: Lexicons, ends: dict[int, Mention], pos: int) -> tuple[int, bool]:
+    """Where a document's name that ends at ``pos`` starts, and whether it opens with 关于."""
+    text = st.text
+    lo = max(clause_start(st, pos), pos - 45)
+    start = pos
+    about = False
+    while start > lo:
+        ch = text[start - 1]
+        if ch in _DOC_STOP:
+            break
+        m = ends.get(start)
+        if m is not None and m.start >= lo:  # a body or place at the front: the issuer
+            start = m.start
+            if start > lo and text[start - 1] in "、和" and start - 1 in ends:
+                start -= 1
+            continue
+        if ch in "、":
+            # 省、市…工作要点: the levels that issued it, one character each
+            if start - 2 >= lo and text[start - 2] in "省市县区" and (start - 3 < 0 or text[start - 3] in _DOC_STOP or start - 2 in st.bounds):
+                start -= 2
+            break
+        if ch in "“”\"":
+            start -= 1
+            continue
+        tok = next(st.tokens_before(start), None)
+        if tok is None:
+            break
+        ts, _ = tok
+        ts = max(ts, lo)
+        word = text[ts:start]
+        if word == "关于":
+            start, about = ts, True
+            break
+        if word == "的" and ts in ends:
+            start = ts
+            continue
+        if word in _SCOPE_WORDS:  # 全市整改落实方案: the scope opens the name
+            start = ts
+            break
+        if word in ("和", "与", "及"):
+            # 普法和依法治理工作规划: a conjunction inside the name, between two of its words
+            before = next(st.tokens_before(ts), None)
+            if start == pos or before is None or text[before[0] : ts] in lex.boundary_words or ts - 1 < lo or text[ts - 1] in _DOC_STOP:
+                break
+            start = ts
+            continue
+        if word in lex.boundary_words or word == "的" or any(word.endswith(b) for b in _VERB_ENDS):
+            break
+        if re.fullmatch(r"\d+", word):
+            if text[start : start + 1] == "年" and len(word) == 4:
+                start = ts
+            break
+        start = ts
+    while start < pos and text[start] in "、和与及的":
+        start += 1
+    year = re.search(r"(?:19|20)\d{2}年度?$", text[max(0, start - 7) : start])
+    if year:  # 2022年全市法治政府建设工作要点
+        start -= len(year.group())
+    return start, about
 
 
 def _law_name(title: str) -> str:
