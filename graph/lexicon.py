@@ -220,6 +220,7 @@ class Lexicons:
     boundary_words: frozenset[str]
     generic_words: frozenset[str]
     units: dict[str, str]  # unit -> kind
+    long_heads: frozenset[str]  # heads whose name needs a modifier of 4+ characters (考评, 清单)
     document_heads: dict[str, bool]  # head word of a document named without 《》 -> needs 关于
 
     def division_by_name(self, name: str) -> Division | None:
@@ -298,7 +299,8 @@ def lexicons() -> Lexicons:
         known[norm_key(r["label"])] = (r["label"], r["type"])
         for a in filter(None, (r["aliases"] or "").split("|")):
             known.setdefault(norm_key(a), (r["label"], r["type"]))
-    heads = {r["head"]: (r["type"], r["restricted"] == "yes") for r in _rows("heads.tsv")}
+    head_rows = _rows("heads.tsv")
+    heads = {r["head"]: (r["type"], r["restricted"] == "yes") for r in head_rows}
     units = {r["unit"]: r["kind"] for r in _rows("units.tsv")}
     return Lexicons(
         national_laws=laws,
@@ -312,5 +314,6 @@ def lexicons() -> Lexicons:
         boundary_words=frozenset(_words("boundary_words.txt")),
         generic_words=frozenset(_words("generic_words.txt")),
         units=units,
+        long_heads=frozenset(r["head"] for r in head_rows if r["restricted"] == "long"),
         document_heads={r["head"]: r["needs_about"] == "yes" for r in _rows("document_heads.tsv")},
     )

@@ -59,6 +59,8 @@ _NAMED_BODY = re.compile(
 )
 _SET_UP = re.compile(r"(?:成立|组建|设立|建立|组织|抽调|牵头)")
 _REL_CHARS = frozenset("省市县区州镇乡")
+#: Words that open with a level's character but name no level: 市场, 县域, 区域 …
+_NOT_PREFIX = frozenset(("市场", "市民", "市区", "市级", "县城", "县域", "县级", "区域", "区级", "省份", "省级", "乡村", "乡镇", "镇村", "州府"))
 
 
 def _prefix(st: State, lex: Lexicons, pos: int) -> tuple[int, str | None, str | None, bool]:
@@ -169,7 +171,7 @@ def agencies(st: State, lex: Lexicons) -> None:
                 break
             if not _place_prefix_ok(st, lex, place, rel, mid_start - len(rel or "")):
                 break
-            if rel is not None and len(rel) == 1 and mid_start not in st.bounds:
+            if rel is not None and text[mid_start - 1 : mid_start + 1] in _NOT_PREFIX:
                 break  # 市场物业管理中心: the 市 of 市场 is no prefix
             if st.inside(st.titles, s, e) and not title_start(st, s):
                 break

@@ -240,7 +240,12 @@ def walk_left(
                 continue
             break
         if word in lex.boundary_words:
+            if word == "全面" and st.text.startswith("依法治", e):
+                start = s  # 全面依法治市: one term, not the adverb
+                continue
             break
+        if word in lex.units and s > 0 and (st.text[s - 1].isdigit() or st.text[s - 1] in "一二两三四五六七八九十百千万"):
+            break  # 16场法治宣传活动: the count's unit is no part of the name
         if s < start and word in lex.heads and lex.heads[word][0] == "Policy" and s != pos - len(word):
             break  # …衔接机制、信用修复机制: a head word ends the name before this one
         if word in ("年", "月", "日") and s > 0 and st.text[s - 1].isdigit():

@@ -16,6 +16,7 @@ from .state import (
     HAN,
     IMPLEMENT_VERBS,
     State,
+    clause_end,
     clause_start,
     component,
     generic,
@@ -28,13 +29,23 @@ from .state import (
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-_SLOGAN_AFTER = re.compile(r"^(?:现象|理念|意识|思想|观念|精神|作风|问题|倾向|心态|误区|口号|要求|目标|原则|标准|思维|氛围|局面|格局|信念|底线)")
+_SLOGAN_AFTER = re.compile(r"^(?:现象|理念|意识|思想|观念|精神|作风|问题|倾向|心态|误区|口号|要求|目标|原则|标准|思维|氛围|局面|格局|信念|底线|总体布局|战略布局|布局|的发展|发展新路|新路|的理念|的要求)")
+#: A quoted clause is a saying, not a name: it has a copula or a modal verb in it.
+_SENTENCE_LIKE = re.compile(r"就是|才是|不是|也是|要把|必须|没有|不能|不得|一切|为了")
+#: A short quote opening with a number and with no head word: 三年三级跳, 四个全面, 三个强化.
+_NUMBERED_SLOGAN = re.compile(r"[二两三四五六七八九十百千]+[^\s]{1,5}")
 _SLOGAN_BEFORE = ("抓住", "抓好", "树立", "牢固树立", "破除", "克服", "杜绝", "防止", "避免", "摒弃", "践行", "做到", "争当", "争做", "增强", "坚定", "强化", "消除", "纠正", "整治")
 _RUN_VERBS = re.compile(r"开展|组织|举办|承办|筹划|策划|推进|部署|启动|做好|召开|实施|创建|打造")
 _TAILS = ("清单", "模式", "流程", "品牌", "平台", "体系")
 _COLLECTIVE = re.compile(r"^[一二两三四五六七八九十\d]+(?:项|个|大|张|条)")
 _SHORT_MOD_NEEDS_LEXICON = frozenset(("制度", "机制", "改革", "体制", "工作", "模式", "服务", "建设", "行动", "活动"))
-_BUILD_OK = re.compile(r"示范|创建|阵地|乡村|村|社区|基地|园|项目|工程|平台|试点|窗口|驿站|站点")
+_BUILD_OK = re.compile(r"示范|创建|阵地|乡村|村|社区|基地|园|项目|工程|平台|试点|窗口|驿站|站点|.型")
+_VAGUE = re.compile(r"(?:各项|各类|相关|有关|具体|年度|专项|日常|常态化|全面|各|本|该|此|一系列|系列)+")
+_VAGUE_LEAD = re.compile(r"(?:[市县区]直)?(?:各地|各级|各类|各项|各单位|各部门|各|相关|有关|全部|所有)")
+_LIST_KINDS = re.compile(r"权力|权责|责任|负面|事项|免罚|轻微")
+_AREA = re.compile(r"领域|方面|系统$|层面")
+#: What may not follow a head word for it to end a name: 行动自觉, 活动现场, 制度建设.
+_HEAD_FOLLOW_STOP = re.compile(r"自觉|现场|场所|阵地|室|经费|方案|计划|中心|建设|意识|能力|水平|化|事项")
 _LIST_SUMMARY = re.compile(r"^等(?:[一二两三四五六七八九十\d]+[项个次场类]|多项|各项|系列|一系列|多种|各类)?")
 
 
@@ -71,6 +82,8 @@ def terms(st: State, lex: Lexicons) -> None:
         # the head ends a word (联动机制 is one jieba word): it may start inside that word
         if he not in st.bounds and not (hs in st.bounds and is_han_boundary(st.text, he)):
             continue
+        if _HEAD_FOLLOW_STOP.match(st.text, he) and hm.group() not in ("示范创建",):
+            continue
         found.extend(_headed_terms(st, lex, hm.group(), hs, he))
     # 3. well-known terms named without quotes or head (跨省通办, 证明事项告知承诺制 …)
     for km in known_rx.finditer(st.text):
@@ -81,9 +94,13 @@ def terms(st: State, lex: Lexicons) -> None:
             continue
         if not (s in st.bounds or starts_after_name_break(st.text, s)):
             continue
+        if st.text[e : e + 1] in ("团", "室", "处", "组", "队", "库") or _HEAD_FOLLOW_STOP.match(st.text, e):
+            continue  # 法律顾问团 is a body, not the system of legal advisers
         label, typ = lex.known_terms[km.group()]
         found.append(Mention(s, e, "", typ, km.group(), st.sentence_at(s), "govkg_terms", core=km.group(),
                              hints=(("known", label),)))
+    # 4. honours and places on lists: what a body 入选 / 荣获 / 夺取 (…储备库, “大禹鼎”金鼎)
+    found.extend(_honours(st, lex))
     # overlaps: quoted and headed names win over a known term inside them, longer over shorter
     found.sort(key=lambda m: (-(m.end - m.start), m.start))
     kept: list[Mention] = []
@@ -102,6 +119,48 @@ def terms(st: State, lex: Lexicons) -> None:
         st.add(m)
 
 
+#: Verbs of winning or being put on a list; what follows is an honour (an Initiative).
+_HONOUR_VERB = re.compile(r"(?:成功)?(?:入选|入围|荣获|获评|获得|夺取|夺得|摘得|捧得|被评为|被命名为|被确定为|被列为|创成|获批)")
+#: Words an honour's name ends in.
+_HONOUR_END = re.compile(
+    r"(?:基地|储备库|示范区|示范市|示范县|示范点|示范单位|示范项目|先进单位|先进集体|称号|杯|鼎|奖|试点|名单|候选项目|项目|典型案例|优秀案例)$"
+)
+
+
+def _honours(st: State, lex: Lexicons) -> list[Mention]:
+    """Honours a report's subject won or lists it was put on: 成功入选第二批“…”实践创新基地省级
+    储备库, 夺取“大禹鼎”金鼎和全域“无废城市”建设“清源杯”. Each item after the verb (items joined by
+    和 or 、) that ends in an honour's word or is quoted is one, named without its quotes."""
+    out: list[Mention] = []
+    text = st.text
+    for vm in _HONOUR_VERB.finditer(text):
+        if not st.in_content(vm.start()):
+            continue
+        pos = vm.end()
+        ce = clause_end(st, pos)
+        depth = 0
+        item_start = pos
+        i = pos
+        while i <= ce:
+            ch = text[i] if i < ce else "，"
+            if ch in "“《":
+                depth += 1
+            elif ch in "”》":
+                depth = max(0, depth - 1)
+            elif depth == 0 and (ch in "，,。;；、" or ch == "和" and i > item_start + 1 or i == ce):
+                raw = text[item_start:i]
+                name = re.sub(r"[“”\"]", "", raw).strip()
+                if 3 <= len(name) <= 40 and (_HONOUR_END.search(name) or raw.startswith("“") and raw.endswith("”")) \
+                        and not re.search(r"\d", name) and not st.inside(st.titles, item_start, i, strict=False):
+                    out.append(Mention(item_start, i, "", "Initiative", name, st.sentence_at(item_start), "govkg_terms",
+                                       hints=(("honour", "1"),)))
+                item_start = i + 1
+                if ch not in "和、":
+                    break
+            i += 1
+    return out
+
+
 def _quoted_term(st: State, lex: Lexicons, heads_rx: re.Pattern[str], qs: int, qe: int) -> Mention | None:
     core = st.text[qs + 1 : qe - 1].strip()
     if len(core) < 2 or not re.search(f"[{HAN}\\d]", core):
@@ -111,6 +170,8 @@ def _quoted_term(st: State, lex: Lexicons, heads_rx: re.Pattern[str], qs: int, q
     in_title = st.inside(st.titles, qs, qe)
     if _SLOGAN_AFTER.match(after) or before.endswith(_SLOGAN_BEFORE):
         return None
+    if _SENTENCE_LIKE.search(core) or _NUMBERED_SLOGAN.fullmatch(core) and not heads_rx.match(after) and not lex.known_terms.get(loose(core)):
+        return None  # “绿水青山就是金山银山”, “三年三级跳”, “五位一体”: ideas and slogans
     attitude = re.fullmatch(r"重[^、]{1,4}、轻[^、]{1,4}", core) or (
         re.fullmatch(r"[^、,]{1,3}(?:、[^、,]{1,3}){1,}", core) and len(core) <= 8
     )
@@ -128,6 +189,18 @@ def _quoted_term(st: State, lex: Lexicons, heads_rx: re.Pattern[str], qs: int, q
         h = heads_rx.match(after, k)
         if h and (best is None or h.end() > best.end()):
             best = h
+    if best is None:
+        # “多证合一”“证照分离”改革: quotes side by side share the head after the last one
+        sib = re.match(r"(?:“[^“”]{1,20}”)+", st.text[qe : qe + 60])
+        if sib:
+            h = heads_rx.match(st.text, qe + sib.end())
+            if h and not lex.heads[h.group()][1]:
+                head = h.group()
+                name = core + head
+                known = lex.known_terms.get(loose(name))
+                return Mention(qs, qe, "", known[1] if known else lex.heads[head][0], name, sent, "govkg_terms",
+                               core=core, hints=(("quoted", "1"), ("distributed_head", head))
+                               + ((("known", known[0]),) if known else ()))
     hm = re.match(rf"[{HAN}]{{0,4}}", after[: best.start()]) if best is not None else None
     if hm is not None and best is not None:
         mid = after[: best.start()]
@@ -231,7 +304,7 @@ def _summary_type(st: State, lex: Lexicons, heads_rx: re.Pattern[str], pos: int)
 
 def _headed_terms(st: State, lex: Lexicons, head: str, hs: int, he: int) -> list[Mention]:
     typ, restricted = lex.heads[head]
-    start = walk_left(st, lex, hs, through_conjunctions=True)
+    start = walk_left(st, lex, hs, through_conjunctions=head not in lex.long_heads)
     if start is None:
         start = hs
     sent = st.sentence_at(hs)
@@ -262,8 +335,18 @@ def _headed_terms(st: State, lex: Lexicons, head: str, hs: int, he: int) -> list
     out = []
     for i, (ms, mod) in enumerate(names):
         mod = mod.strip()
-        if len(mod) < 2 or generic(st, lex, ms, ms + len(mod)):
+        lead = _VAGUE_LEAD.match(mod)
+        if lead and lead.end() < len(mod):  # 各地权力责任清单: 各地 is no part of the name
+            ms, mod = ms + lead.end(), mod[lead.end() :]
+        if head in lex.long_heads:
+            if len(mod) < 4 or _VAGUE.fullmatch(mod):
+                continue
+            if head == "清单" and not _LIST_KINDS.search(mod):
+                continue  # a list names a kind of power, duty or item: 权力责任清单, 负面清单
+        elif len(mod) < 2 or generic(st, lex, ms, ms + len(mod)):
             continue
+        if _AREA.search(mod):
+            continue  # 生态环境保护领域…工作: an area of work, not one named thing
         if len(mod) < 3 and head in _SHORT_MOD_NEEDS_LEXICON and not lex.known_terms.get(loose(mod + head)):
             continue
         if restricted and not _restricted_ok(st, lex, head, ms, mod):
