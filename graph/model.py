@@ -46,7 +46,15 @@ PREDICATES: tuple[str, ...] = (
     "locatedIn",  # Place -> Place
     "extendsTo",  # Policy | Initiative -> Place
     "subOrganizationOf",  # Agency -> Agency
-    "jurisdiction",  # Agency | Law -> Place
+    "jurisdiction",  # Agency | Law | Initiative | Policy -> Place
+    "ledBy",  # Agency -> Agency (在X的领导下)
+    "guidedBy",  # Agency -> Agency (在X的指导下)
+    "reportsTo",  # Agency -> Agency (向X报告, 报请X)
+    "worksWith",  # Agency -> Agency (与X沟通, 配合X)
+    "hosts",  # Agency -> Agency (履行X办公室职能)
+    "establishes",  # Agency -> Agency | Policy (成立, 组建, 建立)
+    "participatesIn",  # Agency -> Initiative (参加)
+    "receives",  # Agency | Place | Policy | Initiative -> Initiative (an honour: 入选, 荣获)
 )
 
 #: Mention index that stands for the report's own issuing body, the implicit subject of most

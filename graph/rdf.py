@@ -55,6 +55,14 @@ PREDICATE = {
     "locatedIn": GOVKG.locatedIn,
     "extendsTo": GOVKG.extendsTo,
     "jurisdiction": GOVKG.jurisdiction,
+    "ledBy": GOVKG.ledBy,
+    "guidedBy": GOVKG.guidedBy,
+    "reportsTo": GOVKG.reportsTo,
+    "worksWith": GOVKG.worksWith,
+    "hosts": GOVKG.hosts,
+    "establishes": GOVKG.establishes,
+    "participatesIn": GOVKG.participatesIn,
+    "receives": GOVKG.receives,
     "subOrganizationOf": ORG.subOrganizationOf,
 }
 _ATTR = {

@@ -73,6 +73,14 @@ class GOVKG(DefinedNamespace):
     locatedIn: URIRef
     extendsTo: URIRef
     jurisdiction: URIRef
+    ledBy: URIRef
+    guidedBy: URIRef
+    reportsTo: URIRef
+    worksWith: URIRef
+    hosts: URIRef
+    establishes: URIRef
+    participatesIn: URIRef
+    receives: URIRef
     # provenance
     mentionedIn: URIRef
     mention: URIRef

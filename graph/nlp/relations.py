@@ -20,6 +20,7 @@ from .state import (
     clause_end,
     clause_start,
     component,
+    loose,
     spans_to_doc,
 )
 
@@ -56,35 +57,61 @@ def relations(st: State, lex: Lexicons) -> None:
         rels.append(MentionRelation(a, p, b, ms[b].sentence if b >= 0 else ms[a].sentence, why, comp_s, comp_e))
 
     titles = [i for i, m in enumerate(ms) if m.type == "Law" and not m.hint("unmarked")]
+    starts = [m.start for m in ms]  # ms is sorted by start: mentions inside a span by bisection
+
+    def within(a: int, b: int) -> range:
+        return range(bisect.bisect_left(starts, a), bisect.bisect_left(starts, b))
+
     # issues: the body at the head of a title, or right before it
     for i in titles:
         m = ms[i]
-        inner_start = m.start + 1
+        bare = bool(m.hint("bare_doc"))  # a document named without 《》: no mark to step over
+        inner_start = m.start if bare else m.start + 1
         title_agency = False
-        for j, x in enumerate(ms):
-            if x.type == "Agency" and x.start == inner_start and x.end < m.end:
-                rel(j, "issues", i, m.start, m.end)
-                title_agency = True
+        pos = inner_start
+        while True:  # 《河南省教育厅 河南省司法厅关于…》, 市委、市政府实施意见: every body at the head
+            head = [j for j in within(pos, pos + 1) if ms[j].type == "Agency" and ms[j].end < m.end]
+            if not head:
+                break
+            j = max(head, key=lambda k: ms[k].end)
+            rel(j, "issues", i, m.start, m.end)
+            title_agency = True
+            pos = ms[j].end
+            while pos < m.end and st.text[pos] in " 、和及与":
+                pos += 1
         if not title_agency:
             # 武汉市江汉区…实施方案: the most specific of the places that open the title
             pos, place = inner_start, None
             while True:
-                nxt = next((j for j, a in enumerate(ms) if a.type == "Place" and a.start == pos and a.end < m.end), None)
+                nxt = next((j for j in within(pos, pos + 1) if ms[j].type == "Place" and ms[j].end < m.end), None)
                 if nxt is None:
                     break
                 place, pos = nxt, ms[nxt].end
+                if pos < m.end and st.text[pos] == "的":
+                    pos += 1
             if place is not None:
                 rel(i, "jurisdiction", place, m.start, m.end)
-        for j in _agencies_before(st, ms, m.start):
-            rel(j, "issues", i, ms[j].start, m.end)
-        # policies named inside a title are what the document concerns
-        for j, x in enumerate(ms):
-            if x.type == "Policy" and m.start < x.start and x.end <= m.end:
+        if not bare:
+            for j in _agencies_before(st, ms, m.start):
+                rel(j, "issues", i, ms[j].start, m.end)
+        for j in within(m.start + 1, m.end):
+            x = ms[j]
+            if x.end > m.end:
+                continue
+            # policies and campaigns named inside a title are what the document concerns
+            if x.type in ("Policy", "Initiative") and (x.type == "Policy" or x.hint("in_title")):
                 rel(i, "concerns", j, m.start, m.end)
-        # 〈inner〉 inside 《outer》: the outer document implements the inner one
-        for j, x in enumerate(ms):
-            if x.type == "Law" and x.hint("inner") and m.start < x.start and x.end < m.end and not m.hint("inner"):
+            # 〈inner〉 inside 《outer》: the outer document implements the inner one
+            elif x.type == "Law" and x.hint("inner") and x.end < m.end and not m.hint("inner"):
                 rel(i, "implements", j, m.start, m.end)
+    # a document whose name holds another's (…工作要点明确的主要事项及分工方案) implements it
+    laws = [i for i in titles if not ms[i].hint("inner")]
+    names = {loose(ms[i].name): i for i in laws}
+    for i in laws:
+        own = loose(ms[i].name)
+        for other, j in names.items():
+            if j != i and len(other) >= 6 and other in own and own != other and ms[j].sentence == ms[i].sentence:
+                rel(i, "implements", j, ms[i].start, ms[i].end)
     for si, sent in enumerate(st.sentences):
         idx = by_sent.get(si, [])
         if not idx:
@@ -170,6 +197,9 @@ def relations(st: State, lex: Lexicons) -> None:
                     between = st.text[ms[b].end : ms[a].start]
                     if _MAKE_VERBS.search(between) or re.search(r"制定|出台|印发", between):
                         rel(a, "implements", b, sent.start, sent.end)
+    for si, sent in enumerate(st.sentences):
+        if by_sent.get(si):
+            _stated_links(st, ms, by_sent[si], sent.start, sent.end, rel)
     # named sites lie in the place named right before them, else in the report's own place
     for i, m in enumerate(ms):
         if m.type == "Place" and m.hint("site"):
@@ -232,6 +262,149 @@ def _clauses(st: State, start: int, end: int) -> list[tuple[int, int]]:
 
 
 _SUBJECT_LINK = re.compile(r"[、和及与]|等(?:部门|单位|机关)?(?:、)?")
+
+
+#: 在X的(正确)领导下 / 指导下: who leads or guides the clause's subject.
+_UNDER = re.compile(
+    r"在(?P<x>[^,，。;；]{2,60}?)(?:的)?(?:正确|坚强|有力|大力|精心|亲切|具体)?(?P<kind>领导|指导|支持|监督|关心|帮助|关怀)"
+    r"(?:[和与][^,，。;；]{0,12}?)?下"
+)
+#: 向X报告 / 报请X / 提请召开X会议: to whom the subject answers.
+_REPORT_TO = re.compile(r"向(?P<x>[^。;；]{2,60}?)(?:报告|汇报|报送|述职|备案|请示)|(?:报请|提请|呈报)(?:召开)?(?P<y>[^,，。;；]{2,60})")
+#: 与X沟通, 配合X, 会同X: with whom the subject works.
+_WORK_WITH = re.compile(
+    r"(?:与|同)(?P<x>[^,，。;；]{2,30}?)(?:沟通|协调|对接|合作|联动|会商|衔接|协作)|(?:配合|协助|会同|联合|携手)(?P<y>[^,，。;；]{2,30})"
+)
+#: 履行X办公室职能, 承担X的日常工作: a body housed in the subject.
+_HOSTS = re.compile(r"(?:履行|承担|行使)(?P<x>[^,，。;；]{2,40}?)(?:的)?(?:职能|职责|日常工作)")
+#: 成立, 组建, 设立: the subject set up the body that follows.
+_SET_UP = re.compile(r"(?:成立|组建|设立|建立)(?:了)?(?P<x>[^,，。;；]{2,50})")
+#: 召开X会议, X会议(专题)研究/部署: a body that met and decided.
+_MET = re.compile(r"(?:召开|主持召开|主持|组织召开)(?P<x>[^。;；]{2,60}?)(?:会议|常委会|常务会|全会)")
+_DECIDE = re.compile(r"印发|审议通过|通过|出台|制定|部署|研究|审议|听取|作出部署")
+_JOIN = re.compile(r"(?:参加|参与|出席|列席)$")
+_CAUSE = re.compile(r"(?:推动|督促|指导|带动|要求|组织|动员)$")
+
+
+def _stated_links(st: State, ms: list[Mention], idx: list[int], ss: int, se: int,
+                  rel: Callable[..., None]) -> None:
+    """Links the genre states with fixed phrasings, in one sentence.
+
+    在X的领导下 (X leads the subject), 向X报告 / 报请X (the subject answers to X), 与X沟通 /
+    配合X (works with X), 履行X职能 (hosts X), 成立X (establishes X), 召开X会议…印发《Y》 (X
+    issues Y), 参加X (participates in X), honours won (receives), a body urged to act (推动X
+    推动整改: X carries it out), and documents made 对标/根据 others (implements them).
+    """
+    text = st.text
+    sent = text[ss:se]
+
+    def agencies_in(a: int, b: int) -> list[int]:
+        return [i for i in idx if ms[i].type == "Agency" and a <= ms[i].start and ms[i].end <= b]
+
+    def subject_at(pos: int) -> list[int]:
+        cs = clause_start(st, pos)
+        cidx = [i for i in idx if cs <= ms[i].start < pos]
+        return _clause_subject(st, ms, cidx, cs) or [ISSUER]
+
+    for m in _UNDER.finditer(sent):
+        a, b = ss + m.start("x"), ss + m.end("x")
+        leaders = agencies_in(a, b)
+        after = [i for i in idx if ms[i].start >= ss + m.end()]
+        nxt = _clause_subject(st, ms, after, ss + m.end() + (1 if text[ss + m.end() : ss + m.end() + 1] in ",，" else 0))
+        led = nxt or _subject_before(st, ms, idx, ss + m.start()) or [ISSUER]
+        for x in leaders:
+            for y in led:
+                rel(y, "ledBy" if m.group("kind") == "领导" else "guidedBy", x, ss + m.start(), ss + m.end())
+    for rx, pred in ((_REPORT_TO, "reportsTo"), (_WORK_WITH, "worksWith"), (_HOSTS, "hosts")):
+        for m in rx.finditer(sent):
+            g = "x" if m.group("x") else "y"
+            if rx is _HOSTS:
+                g = "x"
+            a, b = ss + m.start(g), ss + m.end(g)
+            targets = agencies_in(a, b)
+            subj = subject_at(ss + m.start())
+            for x in targets:
+                for y in subj:
+                    if y != x and (y == ISSUER or ms[y].type == "Agency"):
+                        rel(y, pred, x, ss + m.start(), ss + m.end())
+    for m in _SET_UP.finditer(sent):
+        a, b = ss + m.start("x"), ss + m.end("x")
+        subj = subject_at(ss + m.start())
+        for x in [i for i in idx if a <= ms[i].start < b and ms[i].type in ("Agency", "Policy")]:
+            for y in subj:
+                if y != x:
+                    rel(y, "establishes", x, ss + m.start(), ss + m.end())
+    for m in _MET.finditer(sent):
+        a, b = ss + m.start("x"), ss + m.end("x") + 4
+        bodies = agencies_in(a, b)
+        if not bodies:
+            continue
+        rest = ss + m.end()
+        for i in idx:
+            x = ms[i]
+            if x.start < rest or x.type not in ("Law", "Initiative") or x.hint("inner"):
+                continue
+            lead = text[clause_start(st, x.start) : x.start]
+            if not _DECIDE.search(lead) and not _DECIDE.search(text[rest : x.start][-12:]):
+                continue
+            for y in bodies:
+                rel(y, "issues" if x.type == "Law" else "organizes", i, ss + m.start(), x.end)
+    for i in idx:
+        x = ms[i]
+        if x.type != "Initiative":
+            continue
+        cs = clause_start(st, x.start)
+        if x.hint("honour"):
+            for y in _honour_subject(st, ms, idx, cs, x.start):
+                rel(y, "receives", i, cs, x.end)
+        elif _JOIN.search(text[cs : x.start]):
+            for y in subject_at(x.start):
+                rel(y, "participatesIn", i, cs, x.end)
+    # 推动X推动整改: the body urged is who carries out what follows in the clause
+    for i in idx:
+        x = ms[i]
+        if x.type != "Agency" or not _CAUSE.search(text[max(ss, x.start - 4) : x.start]):
+            continue
+        ce = clause_end(st, x.end)
+        for j in idx:
+            if x.end <= ms[j].start < ce and ms[j].type in ("Initiative", "Policy"):
+                rel(i, "organizes" if ms[j].type == "Initiative" else "implements", j, x.start, ms[j].end)
+    # 对标《A》和B，牵头起草C: the document made in a later clause implements those cited before
+    cited: list[int] = []
+    for cs, ce in _clauses(st, ss, se):
+        laws = [i for i in idx if cs <= ms[i].start < ce and ms[i].type == "Law" and not ms[i].hint("inner")]
+        made = [i for i in laws if _MAKE_VERBS.search(re.sub(r"\d{4}年度?$", "", text[cs : ms[i].start].rstrip()))]
+        for i in made:
+            for j in cited:
+                rel(i, "implements", j, cs, ce)
+        if _CITE.search(text[cs:ce]):
+            cited.extend(i for i in laws if i not in made)
+
+
+_CITE = re.compile(r"对标|对照|根据|依据|按照|依照|遵照|贯彻|落实")
+
+
+def _subject_before(st: State, ms: list[Mention], idx: list[int], pos: int) -> list[int]:
+    """The subject standing before 在…下 in the same clause: 我局在市委的领导下…"""
+    cs = clause_start(st, pos)
+    return _clause_subject(st, ms, [i for i in idx if cs <= ms[i].start < pos], cs)
+
+
+def _honour_subject(st: State, ms: list[Mention], idx: list[int], cs: int, pos: int) -> list[int]:
+    """Who won an honour: the places, bodies, policies or campaigns at the head of its clause
+    (绍兴市成功入选…, “多证合一”“证照分离”改革项目成功入围…), else the report's subject."""
+    head = _SUBJECT_SKIP.match(st.text, cs)
+    p = head.end() if head else cs
+    out: list[int] = []
+    for i in sorted((i for i in idx if cs <= ms[i].start < pos), key=lambda k: ms[k].start):
+        m = ms[i]
+        if m.start > p + 1:
+            break
+        if m.type == "Place" and m.hint("relative"):
+            return [ISSUER]
+        out.append(i)
+        p = m.end
+    return out or [ISSUER]
 
 
 def _clause_subject(st: State, ms: list[Mention], cidx: list[int], cs: int) -> list[int]:
