@@ -18,6 +18,7 @@ from .state import (
     clause_end,
     clause_start,
     component,
+    walk_left,
 )
 
 if TYPE_CHECKING:
@@ -41,6 +42,13 @@ def _unit_regex() -> re.Pattern[str]:
 
 
 def statistics(st: State, lex: Lexicons) -> None:
+    _counts(st, lex)
+    _ranks(st, lex)
+    st.statistics.sort(key=lambda x: x.start)
+
+
+def _counts(st: State, lex: Lexicons) -> None:
+    """Numbers with a unit (15家, 1269万元, 99.3%), normalised, with what they count."""
     unit_rx = _unit_regex()
     named = sorted((m.start, m.end) for m in st.mentions if m.type in ("Policy", "Initiative", "Law", "Agency"))
     for m in _NUM.finditer(st.text):
@@ -111,6 +119,29 @@ def statistics(st: State, lex: Lexicons) -> None:
         )
 
 
+def _ranks(st: State, lex: Lexicons) -> None:
+    """Ranks (改善幅度全省第二, 全市排名第一) as statistics in 名, measured by what is ranked."""
+    for m in _RANK.finditer(st.text):
+        s = m.start()
+        if not st.in_content(s) or st.inside(st.titles, s, m.end(), strict=False):
+            continue
+        if st.sentences and st.sentences[st.sentence_at(s)].role == "plan":
+            continue
+        value = _number(m.group("n"))
+        if value is None or value <= 0:
+            continue
+        cs = clause_start(st, s)
+        pre_start = walk_left(st, lex, s, max_chars=10) or s
+        pre_start = max(pre_start, cs)
+        measure = (st.text[pre_start:s] + m.group("scope")).strip()
+        st.statistics.append(
+            StatisticMention(
+                start=pre_start, end=m.end(), text="", value=value, unit="名", measure=measure,
+                sentence=st.sentence_at(s), component="govkg_statistics", raw=st.text[s : m.end()],
+            )
+        )
+
+
 def _number(num: str) -> Decimal | None:
     num = num.replace(",", "")
     if num[0].isdigit():
@@ -124,6 +155,27 @@ def _number(num: str) -> Decimal | None:
         return Decimal(str(cn2an.cn2an(num, "smart")))
     except (ValueError, KeyError, TypeError):
         return None
+
+
+_RATE = re.compile(r"率|比例|比重|占比|覆盖面")
+_RATE_WORDS = ("率", "比例", "比重", "占比", "覆盖面")
+#: 改善幅度全省第二, 全市排名第一: a rank, counted in 名.
+_RANK = re.compile(
+    r"(?P<scope>全国|全省|全市|全州|全区|全县|全系统|同类城市|省内|市内)(?:[^,，。;；\d]{0,6}?)(?:排名|排|位列|位居|居|列)?"
+    r"第(?P<n>[一二三四五六七八九十]{1,3}|\d{1,3})(?P<unit>名|位)?(?![一二三四五六七八九十\d]|[次批届期季轮号条项个类年章节部分])"
+)
+
+
+def _subject_ends(st: State) -> dict[int, int]:
+    """Where an agency or place mention that starts at a position ends (computed once)."""
+    cache = st.__dict__.get("_subject_ends")
+    if cache is None:
+        cache = {}
+        for m in st.mentions:
+            if m.type in ("Agency", "Place"):
+                cache[m.start] = max(cache.get(m.start, 0), m.end)
+        st.__dict__["_subject_ends"] = cache
+    return cache
 
 
 def _measure(st: State, lex: Lexicons, s: int, e: int, percent: bool) -> tuple[str, int, int]:
@@ -141,12 +193,17 @@ def _measure(st: State, lex: Lexicons, s: int, e: int, percent: bool) -> tuple[s
             break
         if post_words and ts in st.owned(ce):  # a body named after the counted noun
             break
+        if w == "及" and st.text[te : te + 2] in ("以上", "以下") and post_words:
+            post_words.append((ts, te + 2))  # 8个县级及以上饮用水水源地: one noun phrase
+            continue
+        if post_words and ts < post_words[-1][1]:
+            continue
         if re.search(r"\d", w) or (w in lex.boundary_words or w in _STAT_POST_STOP or w in "“”") and post_words:
             break
         if w in lex.boundary_words:
             continue
         post_words.append((ts, te))
-        if len(post_words) >= 3:
+        if len(post_words) >= 5 or len(post_words) >= 3 and not any(st.text[a:b] == "及以上" for a, b in post_words):
             break
     pre_start = cs
     # 废止13件、修改5件: the second number's measure starts after the first
@@ -160,16 +217,17 @@ def _measure(st: State, lex: Lexicons, s: int, e: int, percent: bool) -> tuple[s
         pre_start += 1
     pre = st.text[pre_start:s]
     # drop subjects (agency mentions) and bookkeeping words at the front of the clause
+    heads = _subject_ends(st)
     changed = True
     while changed and pre:
         changed = False
-        for m in st.mentions:
-            if m.type in ("Agency", "Place") and m.start == pre_start and m.end <= s:
-                pre_start = m.end
-                pre = st.text[pre_start:s]
-                changed = True
+        end_at = heads.get(pre_start)
+        if end_at is not None and end_at <= s:
+            pre_start = end_at
+            pre = st.text[pre_start:s]
+            changed = True
         for w in _STAT_STRIP:
-            if pre.startswith(w):
+            if pre.startswith(w) and (pre_start + len(w) in st.bounds or len(w) >= 2):
                 pre_start += len(w)
                 pre = pre[len(w) :]
                 changed = True
@@ -180,12 +238,20 @@ def _measure(st: State, lex: Lexicons, s: int, e: int, percent: bool) -> tuple[s
             changed = True
     while pre and pre[-1] in "的达为了是约近共" and len(pre) > 1:
         pre = pre[:-1]
-    pre_len = len(pre)
-    if re.fullmatch(r"(?:同比|环比|较上年|比上年)?(?:增长|下降|提高|降低|减少|增加|上升)(?:了)?", pre):
-        prev = [x for x in st.statistics if x.end <= s and clause_start(st, s) != clause_start(st, x.start)]
+    if re.fullmatch(r"(?:同比|环比|较上年|比上年)?(?:增长|下降|提高|降低|减少|增加|上升|压缩|缩短)(?:了)?(?:至|到)?", pre):
+        prev = [x for x in st.statistics[-3:] if x.end <= s]
         if prev and st.sentence_at(prev[-1].start) == st.sentence_at(s):
-            pre = prev[-1].measure + pre
-    pre_ok = len(pre) >= 2 and not re.search(r"\d", pre)
+            pre = re.sub(r"[由从]$", "", prev[-1].measure) + pre  # 由40%降低至38%: the same measure
+    if percent and not _RATE.search(pre):
+        # 水质达标率保持100%: what a percentage measures is the rate named last before it
+        ends = [st.text.rfind(k, cs, s) + len(k) for k in _RATE_WORDS if st.text.rfind(k, cs, s) >= 0]
+        if ends:
+            rate_end = max(ends)
+            rate_start = walk_left(st, lex, rate_end, max_chars=12, stop_at_places=True)
+            if rate_start is not None:
+                pre, pre_start = st.text[rate_start:rate_end], rate_start
+    pre_len = len(pre)
+    pre_ok = len(pre) >= 2 and not re.search(r"\d", re.sub(r"[A-Za-z]+\d+(?:\.\d+)?", "", pre))  # PM2.5 is a name
     post_ok = bool(post_words) and not percent
     if post_ok and (not pre_ok or st.text[e:e + 1] not in PUNCT):
         ps, pe = post_words[0][0], post_words[-1][1]
