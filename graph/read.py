@@ -1380,11 +1380,19 @@ def _self_named(folded: str, locality: str) -> str | None:
         return None
     kind = m.group(1)
     up = re.search(r"省([\u4e00-\u9fff]{2,10}?)(厅|委|局)(?![\u4e00-\u9fff]{0,2}(?:党组|机关))", folded)
-    if up is None or locality.endswith("省"):
-        return None
-    stem, up_kind = up.group(1), up.group(2)
-    if kind == "局" and up_kind in ("厅", "局") or kind == "委" and up_kind == "委":
-        return locality + stem + kind
+    if up is not None and not locality.endswith("省"):
+        stem, up_kind = up.group(1), up.group(2)
+        if kind == "局" and up_kind in ("厅", "局") or kind == "委" and up_kind == "委":
+            return locality + stem + kind
+    # else the body of its own level the report names most (区司法局党委书记、局长…)
+    level = locality[-1]
+    lex = lexicons()
+    named = Counter(
+        m.group(1) for m in re.finditer(rf"(?<![\u4e00-\u9fff]){level}([\u4e00-\u9fff]{{2,10}}?{kind})", folded)
+        if m.group(1) in lex.bodies
+    )
+    if named:
+        return locality + named.most_common(1)[0][0]
     return None
 
 

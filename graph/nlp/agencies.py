@@ -59,6 +59,13 @@ _NAMED_BODY = re.compile(
 )
 _SET_UP = re.compile(r"(?:成立|组建|设立|建立|组织|抽调|牵头)")
 _REL_CHARS = frozenset("省市县区州镇乡")
+#: Words that end in a body suffix's character without naming a body.
+_NOT_BODY = frozenset((
+    "举办", "承办", "主办", "协办", "督办", "交办", "代办", "包办", "帮办", "领办", "创办", "开办", "合办", "查办",
+    "转办", "快办", "网办", "通办", "即办", "马上办", "就近办", "一次办", "好办", "难办", "照办", "兴办", "承办",
+    "大局", "格局", "布局", "全局", "结局", "开局", "变局", "新局", "时局", "当局", "僵局", "骗局", "出局", "破局",
+    "法院", "医院", "学院", "剧院", "影院", "庭院", "研究院",
+))
 #: Words that open with a level's character but name no level: 市场, 县域, 区域 …
 _NOT_PREFIX = frozenset(("市场", "市民", "市区", "市级", "县城", "县域", "县级", "区域", "区级", "省份", "省级", "乡村", "乡镇", "镇村", "州府"))
 
@@ -155,6 +162,8 @@ def agencies(st: State, lex: Lexicons) -> None:
         ss, e = m.start(), m.end()
         if not st.in_content(ss) or not free(ss, e) or e not in st.bounds:
             continue
+        if text[max(0, ss - 1) : e] in _NOT_BODY:
+            continue  # 举办, 大局: a verb or a word, not a body's suffix
         for mid_start in range(ss - 2, max(ss - 13, -1), -1):
             s, place, rel, party = _prefix(st, lex, mid_start)
             if place is None and rel is None:
@@ -230,7 +239,7 @@ def _own_bodies(st: State, lex: Lexicons, free: Callable[[int, int], bool],
                     break
                 start, quoted = q, True
                 continue
-            if not ("\u4e00" <= ch <= "\u9fff") or ch in "的是由为在、":
+            if not ("\u4e00" <= ch <= "\u9fff") or ch in "的是由为在、了着过以将把对":
                 break
             if ch in "和与及" and not (start - 2 >= 0 and "\u4e00" <= text[start - 2] <= "\u9fff" and text[start - 2] not in "的是由为在"):
                 break

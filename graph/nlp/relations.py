@@ -161,6 +161,8 @@ def relations(st: State, lex: Lexicons) -> None:
                         for a in subject:
                             rel(a, "implements", i, cs, ce)
                 elif m.type == "Initiative" and role != "problem":
+                    if st.text.startswith("精神", m.end) or st.text.startswith("的精神", m.end):
+                        continue  # 贯彻中央全面依法治国工作会议精神: the meeting is not the subject's
                     for a in subject + [p for p in partners if ms[p].end <= m.start]:
                         pred = "promotes" if a != ISSUER and PROMOTE_CONTEXT.search(m.name) else "organizes"
                         rel(a, pred, i, cs, ce)

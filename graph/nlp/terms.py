@@ -33,7 +33,7 @@ _SLOGAN_AFTER = re.compile(r"^(?:现象|理念|意识|思想|观念|精神|作�
 #: A quoted clause is a saying, not a name: it has a copula or a modal verb in it.
 _SENTENCE_LIKE = re.compile(r"就是|才是|不是|也是|要把|必须|没有|不能|不得|一切|为了")
 #: A short quote opening with a number and with no head word: 三年三级跳, 四个全面, 三个强化.
-_NUMBERED_SLOGAN = re.compile(r"[二两三四五六七八九十百千]+[^\s]{1,5}")
+_NUMBERED_SLOGAN = re.compile(r"(?:[二两三四五六七八九十百千]+|一[个大项张])[^\s]{1,9}")
 _SLOGAN_BEFORE = ("抓住", "抓好", "树立", "牢固树立", "破除", "克服", "杜绝", "防止", "避免", "摒弃", "践行", "做到", "争当", "争做", "增强", "坚定", "强化", "消除", "纠正", "整治")
 _RUN_VERBS = re.compile(r"开展|组织|举办|承办|筹划|策划|推进|部署|启动|做好|召开|实施|创建|打造")
 _TAILS = ("清单", "模式", "流程", "品牌", "平台", "体系")
@@ -168,7 +168,7 @@ def _quoted_term(st: State, lex: Lexicons, heads_rx: re.Pattern[str], qs: int, q
     after = st.text[qe : qe + 12]
     before = st.text[max(0, qs - 4) : qs]
     in_title = st.inside(st.titles, qs, qe)
-    if _SLOGAN_AFTER.match(after) or before.endswith(_SLOGAN_BEFORE):
+    if _SLOGAN_AFTER.match(after) or before.endswith(_SLOGAN_BEFORE) or re.match(r"[\u4e00-\u9fff]{0,2}(?:布局|格局|目标|思路)", after):
         return None
     if _SENTENCE_LIKE.search(core) or _NUMBERED_SLOGAN.fullmatch(core) and not heads_rx.match(after) and not lex.known_terms.get(loose(core)):
         return None  # “绿水青山就是金山银山”, “三年三级跳”, “五位一体”: ideas and slogans
