@@ -17,7 +17,6 @@ from .state import (
     PUNCT,
     State,
     component,
-    generic,
     is_han_boundary,
     short_name,
     starts_after_name_break,
@@ -53,10 +52,15 @@ _OWN_PART = re.compile(
 _SELF_BODY = re.compile(r"[我本](?:局|委|厅|办|院|中心)")
 #: Party bodies of a body just named: 市司法局党委, 区政府党组.
 _PARTY_PART = re.compile(r"党组|党委|机关党委|党总支|党工委")
+#: Groups of a body named right after it, with or without their count.
+_SUB_GROUP = re.compile(
+    r"(?:[一二两三四五六七八九十\d]{1,2}个)?(?P<name>[\u4e00-\u9fff]{2,8}?(?:协调小组|工作小组|专项小组|工作专班|专班|工作组))"
+)
 #: A body named without a place, as set up by the reporting body: 成立…领导小组, 组建“…”中队.
 _NAMED_BODY = re.compile(
     r"(?:工作)?领导小组|工作小组|协调小组|工作专班|专班|志愿者?服务队|志愿者?中队|服务队|中队|宣讲团|讲师团|顾问团|工作室|调解委员会"
 )
+_VAGUE_BODY = re.compile(r"(?:各|相关|有关|专门|临时|该|此|本|这个)[\u4e00-\u9fff]{0,4}")
 _SET_UP = re.compile(r"(?:成立|组建|设立|建立|组织|抽调|牵头)")
 _REL_CHARS = frozenset("省市县区州镇乡")
 #: Words that end in a body suffix's character without naming a body.
@@ -181,7 +185,7 @@ def agencies(st: State, lex: Lexicons) -> None:
             if not _place_prefix_ok(st, lex, place, rel, mid_start - len(rel or "")):
                 break
             if rel is not None and text[mid_start - 1 : mid_start + 1] in _NOT_PREFIX:
-                break  # 市场物业管理中心: the 市 of 市场 is no prefix
+                continue  # 市场物业管理中心: the 市 of 市场 is no prefix (a longer one may be)
             if st.inside(st.titles, s, e) and not title_start(st, s):
                 break
             body = re.sub(r"^政府(?!办)", "人民政府", text[mid_start:e])  # 市政府法律顾问团
@@ -216,6 +220,14 @@ def _own_bodies(st: State, lex: Lexicons, free: Callable[[int, int], bool],
             continue
         add(m.start(), e, m.group(), (("own_part", part),))
     for prev in [x for x in st.mentions if x.type == "Agency"]:
+        sub = _SUB_GROUP.match(text, prev.end)
+        if sub and free(sub.start("name"), sub.end()) and not prev.hint("self"):
+            # 市委依法治市委四个专项协调小组: groups of the body just named (the count stays outside)
+            body = prev.hint("body") or prev.name
+            hints = tuple((k, v) for k, v in prev.hints if k not in ("body", "kind"))
+            add(sub.start("name"), sub.end(), sub.group("name"),
+                (("body", body + sub.group("name")), ("kind", "party_of"), ("parent_body", body), *hints))
+            continue
         pm = _PARTY_PART.match(text, prev.end)
         if pm is None or not free(prev.end, pm.end()) or prev.hint("own_part") or prev.hint("self"):
             continue
@@ -250,8 +262,8 @@ def _own_bodies(st: State, lex: Lexicons, free: Callable[[int, int], bool],
             start -= 1
         name = text[start:e]
         core = text[start:bs].strip("“”")
-        if len(core) < 2 or generic(st, lex, start, bs) or core in ("工作", "专项", "协调"):
-            continue
+        if len(re.sub(r"工作|专项|协调|领导", "", core)) < 2 or _VAGUE_BODY.fullmatch(core):
+            continue  # 工作领导小组, 相关工作专班: no name
         lead = text[max(st.sentences[st.sentence_at(bs)].start if st.sentences else 0, start - 30) : start]
         if not quoted and not _SET_UP.search(lead):
             continue

@@ -163,9 +163,10 @@ def relations(st: State, lex: Lexicons) -> None:
                 elif m.type == "Initiative" and role != "problem":
                     if st.text.startswith("精神", m.end) or st.text.startswith("的精神", m.end):
                         continue  # 贯彻中央全面依法治国工作会议精神: the meeting is not the subject's
+                    joins = bool(_JOIN.search(before))
                     for a in subject + [p for p in partners if ms[p].end <= m.start]:
                         pred = "promotes" if a != ISSUER and PROMOTE_CONTEXT.search(m.name) else "organizes"
-                        rel(a, pred, i, cs, ce)
+                        rel(a, "participatesIn" if joins else pred, i, cs, ce)
             # an agency named right before a campaign of its own (市委中心组“龙头工程”)
             for i in cidx:
                 if ms[i].type != "Agency":
@@ -284,7 +285,7 @@ _SET_UP = re.compile(r"(?:成立|组建|设立|建立)(?:了)?(?P<x>[^,，。;�
 #: 召开X会议, X会议(专题)研究/部署: a body that met and decided.
 _MET = re.compile(r"(?:召开|主持召开|主持|组织召开)(?P<x>[^。;；]{2,60}?)(?:会议|常委会|常务会|全会)")
 _DECIDE = re.compile(r"印发|审议通过|通过|出台|制定|部署|研究|审议|听取|作出部署")
-_JOIN = re.compile(r"(?:参加|参与|出席|列席)$")
+_JOIN = re.compile(r"(?:参加|参与|出席|列席)(?:了)?[^,，。;；]{0,8}$")
 _CAUSE = re.compile(r"(?:推动|督促|指导|带动|要求|组织|动员)$")
 
 
@@ -359,9 +360,6 @@ def _stated_links(st: State, ms: list[Mention], idx: list[int], ss: int, se: int
         if x.hint("honour"):
             for y in _honour_subject(st, ms, idx, cs, x.start):
                 rel(y, "receives", i, cs, x.end)
-        elif _JOIN.search(text[cs : x.start]):
-            for y in subject_at(x.start):
-                rel(y, "participatesIn", i, cs, x.end)
     # 推动X推动整改: the body urged is who carries out what follows in the clause
     for i in idx:
         x = ms[i]

@@ -205,6 +205,11 @@ def _measure(st: State, lex: Lexicons, s: int, e: int, percent: bool) -> tuple[s
         post_words.append((ts, te))
         if len(post_words) >= 5 or len(post_words) >= 3 and not any(st.text[a:b] == "及以上" for a, b in post_words):
             break
+    if post_words:
+        # 四个专项协调小组: what is counted is the body named right after the count
+        body_end = _subject_ends(st).get(post_words[0][0])
+        if body_end is not None and body_end <= ce:
+            post_words = [(post_words[0][0], body_end)]
     pre_start = cs
     # 废止13件、修改5件: the second number's measure starts after the first
     for x in st.statistics:
