@@ -157,10 +157,11 @@ def test_nlp_genre_document_jurisdiction_from_its_place() -> None:
         (DISTRICT + "街道聘请法律顾问,为重大决策提供意见。", "法律顾问制度", "Policy"),
         (BUREAU + "加快推进建立部门权力责任清单。", "部门权力责任清单", "Policy"),
         (CITY + "组织开展“八五”普法,营造良好氛围。", "八五普法", "Initiative"),
+        (BUREAU + "开展“六五环境日”集中宣传。", "六五环境日", "Initiative"),
     ],
     ids=["honour-pilot", "honour-cup", "honour-tripod", "class", "meeting", "assessment", "lecture-hall",
          "shared-head-1", "shared-head-2", "three-important-one-big", "last-to-speak", "legal-adviser",
-         "power-list", "numbered-campaign"],
+         "power-list", "numbered-campaign", "numbered-day"],
 )
 def test_nlp_genre_terms(text: str, label: str, type_: str) -> None:
     entity(build(text), label, type_)

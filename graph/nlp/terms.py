@@ -170,7 +170,9 @@ def _quoted_term(st: State, lex: Lexicons, heads_rx: re.Pattern[str], qs: int, q
     in_title = st.inside(st.titles, qs, qe)
     if _SLOGAN_AFTER.match(after) or before.endswith(_SLOGAN_BEFORE) or re.match(r"[\u4e00-\u9fff]{0,2}(?:布局|格局|目标|思路)", after):
         return None
-    known_after = any(lex.known_terms.get(loose(core + after[:k])) for k in range(0, 5))  # “八五”普法
+    own_head = heads_rx.search(core)
+    known_after = (any(lex.known_terms.get(loose(core + after[:k])) for k in range(0, 5))  # “八五”普法
+                   or own_head is not None and own_head.end() == len(core))  # “六五环境日”
     if _SENTENCE_LIKE.search(core) or _NUMBERED_SLOGAN.fullmatch(core) and not heads_rx.match(after) and not known_after:
         return None  # “绿水青山就是金山银山”, “三年三级跳”, “五位一体”: ideas and slogans
     attitude = re.fullmatch(r"重[^、]{1,4}、轻[^、]{1,4}", core) or (
