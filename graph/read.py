@@ -1352,6 +1352,10 @@ def _subject_of(sentence: str) -> str | None:
             return lex.national_agencies[rest[:k]]
     m = re.match(_PLACEHOLDER, rest) or _place_regex().match(rest)
     if m is None:
+        if rest[:1] in ("省", "市", "县", "区"):  # 市司法局坚持…: a body of the report's own place
+            body = next((rest[1:k] for k in range(min(15, len(rest)), 2, -1) if rest[1:k] in lex.bodies), None)
+            if body and not body.startswith("委"):
+                return rest[0] + body
         return None
     place, after = m.group(), rest[m.end():]
     inner = _place_regex().match(after)  # 武汉市江汉区…

@@ -247,3 +247,10 @@ def test_nlp_genre_statistics(text: str, value: int, unit: str, key: str) -> Non
 
 def test_nlp_genre_party_sessions_are_no_statistic() -> None:
     assert not stats(build(CITY + "深入学习贯彻党的十九届二中、三中全会精神。"))
+
+
+def test_nlp_genre_traditional_script_links_to_the_same_nodes() -> None:
+    simplified = build(CITY + "市政府认真贯彻《法治政府建设实施纲要(2021-2025年)》,推行证明事项告知承诺制。")
+    traditional = build("枝江市2022年法治政府建設情況報告\n市政府認真貫徹《法治政府建設實施綱要(2021-2025年)》,推行證明事項告知承諾制。")
+    keys = {e.key for e in simplified.entities if e.type in ("Law", "Policy", "Agency")}
+    assert keys and keys == {e.key for e in traditional.entities if e.type in ("Law", "Policy", "Agency")}

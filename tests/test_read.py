@@ -749,6 +749,10 @@ def test_read_metadata(text: str, expected: dict[str, object]) -> None:
             "法治政府建设情况年度报告\n2019年,xx市人民政府坚持依法行政,法治xx建设考评全省排名逐年提升,xx省考评中位列前茅。",
             {"issuer": "xx市人民政府", "locality": "xx市", "locality_chain": ("xx省",), "year": 2019},
         ),
+        (  # a body of the report's own place as the subject: 市司法局
+            "2022年,市司法局坚持依法行政,全面推进法治政府建设。\n一、主要工作\n荆州市法治政府建设取得成效。",
+            {"issuer": "市司法局", "locality": "荆州市"},
+        ),
         (  # a place at the head of a title is its government
             "静安区2023年度法治政府建设情况报告\n2023年,静安区坚持依法行政。",
             {"issuer": "静安区人民政府", "year": 2023},
