@@ -50,10 +50,14 @@ def relations(st: State, lex: Lexicons) -> None:
     rels: list[MentionRelation] = []
     seen: set[tuple[int, str, int]] = set()
 
+    issued: set[int] = set()  # documents whose issuer is already known
+
     def rel(a: int, p: str, b: int, comp_s: int, comp_e: int, why: str = "govkg_relations") -> None:
         if a == b or (a, p, b) in seen:
             return
         seen.add((a, p, b))
+        if p == "issues":
+            issued.add(b)
         rels.append(MentionRelation(a, p, b, ms[b].sentence if b >= 0 else ms[a].sentence, why, comp_s, comp_e))
 
     titles = [i for i, m in enumerate(ms) if m.type == "Law" and not m.hint("unmarked")]
@@ -147,7 +151,7 @@ def relations(st: State, lex: Lexicons) -> None:
                                     rel(a, "promotes", i, cs, ce)
                         continue
                     made = _MAKE_VERBS.search(re.sub(r"[、和及与]$", "", before.rstrip()))
-                    has_issuer = any(r.object == i and r.predicate == "issues" for r in rels)
+                    has_issuer = i in issued
                     if PROMOTE_CONTEXT.search(clause_text[m.end - cs :]) and any(a != ISSUER for a in subject):
                         for a in subject:
                             if a != ISSUER:
@@ -233,14 +237,15 @@ def _dedupe(st: State) -> None:
         out.append(m)
     # a term that overlaps an agency or a title without being inside it is a bad cut
     keep: list[Mention] = []
-    names = [o for o in out if o.type in ("Agency", "Law")]
+    names = sorted((o.start, o.end) for o in out if o.type in ("Agency", "Law"))
+    name_starts = [a for a, _ in names]
+    longest = max((b - a for a, b in names), default=0)
     for m in out:
         if m.type in ("Policy", "Initiative", "Place") and not m.hint("in_title"):
-            bad = any(
-                o.start < m.start < o.end < m.end or m.start < o.start < m.end < o.end
-                for o in names
-            )
-            if bad:
+            # only names starting within the longest name's length before m can overlap it
+            lo = bisect.bisect_left(name_starts, m.start - longest)
+            hi = bisect.bisect_left(name_starts, m.end)
+            if any(a < m.start < b < m.end or m.start < a < m.end < b for a, b in names[lo:hi]):
                 continue
         keep.append(m)
     st.mentions[:] = keep
@@ -344,31 +349,31 @@ def _stated_links(st: State, ms: list[Mention], idx: list[int], ss: int, se: int
             continue
         rest = ss + m.end()
         for i in idx:
-            x = ms[i]
-            if x.start < rest or x.type not in ("Law", "Initiative") or x.hint("inner"):
+            mx = ms[i]
+            if mx.start < rest or mx.type not in ("Law", "Initiative") or mx.hint("inner"):
                 continue
-            lead = text[clause_start(st, x.start) : x.start]
-            if not _DECIDE.search(lead) and not _DECIDE.search(text[rest : x.start][-12:]):
+            lead = text[clause_start(st, mx.start) : mx.start]
+            if not _DECIDE.search(lead) and not _DECIDE.search(text[rest : mx.start][-12:]):
                 continue
             for y in bodies:
-                rel(y, "issues" if x.type == "Law" else "organizes", i, ss + m.start(), x.end)
+                rel(y, "issues" if mx.type == "Law" else "organizes", i, ss + m.start(), mx.end)
     for i in idx:
-        x = ms[i]
-        if x.type != "Initiative":
+        mx = ms[i]
+        if mx.type != "Initiative":
             continue
-        cs = clause_start(st, x.start)
-        if x.hint("honour"):
-            for y in _honour_subject(st, ms, idx, cs, x.start):
-                rel(y, "receives", i, cs, x.end)
+        cs = clause_start(st, mx.start)
+        if mx.hint("honour"):
+            for y in _honour_subject(st, ms, idx, cs, mx.start):
+                rel(y, "receives", i, cs, mx.end)
     # 推动X推动整改: the body urged is who carries out what follows in the clause
     for i in idx:
-        x = ms[i]
-        if x.type != "Agency" or not _CAUSE.search(text[max(ss, x.start - 4) : x.start]):
+        mx = ms[i]
+        if mx.type != "Agency" or not _CAUSE.search(text[max(ss, mx.start - 4) : mx.start]):
             continue
-        ce = clause_end(st, x.end)
+        ce = clause_end(st, mx.end)
         for j in idx:
-            if x.end <= ms[j].start < ce and ms[j].type in ("Initiative", "Policy"):
-                rel(i, "organizes" if ms[j].type == "Initiative" else "implements", j, x.start, ms[j].end)
+            if mx.end <= ms[j].start < ce and ms[j].type in ("Initiative", "Policy"):
+                rel(i, "organizes" if ms[j].type == "Initiative" else "implements", j, mx.start, ms[j].end)
     # 对标《A》和B，牵头起草C: the document made in a later clause implements those cited before
     cited: list[int] = []
     for cs, ce in _clauses(st, ss, se):
@@ -442,8 +447,15 @@ def _agencies_before(st: State, ms: list[Mention], title_start: int) -> list[int
     link = st.text[max(0, pos - 8) : pos]
     lm = re.search(r"(?:联合|共同)?(?:印发(?:了)?的?|发布的?|颁布的?|出台的?|制定的?|关于印发)?$", link)
     pos -= len(lm.group()) if lm else 0
+    ends = st.__dict__.get("_agency_ends")
+    if ends is None or ends[0] is not ms:
+        by_end: dict[int, list[int]] = {}
+        for i, m in enumerate(ms):
+            if m.type == "Agency":
+                by_end.setdefault(m.end, []).append(i)
+        ends = st.__dict__["_agency_ends"] = (ms, by_end)
     while True:
-        cand = [i for i, m in enumerate(ms) if m.type == "Agency" and m.end == pos]
+        cand = ends[1].get(pos, [])
         if not cand:
             break
         i = max(cand, key=lambda k: ms[k].end - ms[k].start)

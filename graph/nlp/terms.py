@@ -3,6 +3,7 @@ ending in a head word (制度, 机制, 改革, 专项行动 …), well-known ter
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from functools import cache
@@ -72,12 +73,15 @@ def terms(st: State, lex: Lexicons) -> None:
         if m is not None:
             found.append(m)
             quoted_spans.append((m.start, m.end))
-    # 2. names ending in a head word
+    # 2. names ending in a head word (quoted names do not overlap each other: bisect them)
+    quoted_spans_sorted = sorted(quoted_spans)
+    quoted_starts = [a for a, _ in quoted_spans_sorted]
     for hm in heads_rx.finditer(st.text):
         hs, he = hm.start(), hm.end()
         if not st.in_content(hs) or st.inside(st.quotes, hs, he, strict=False) or st.inside(st.titles, hs, he, strict=False):
             continue
-        if any(a <= hs < b for a, b in quoted_spans):
+        k = bisect.bisect_right(quoted_starts, hs) - 1
+        if k >= 0 and quoted_spans_sorted[k][0] <= hs < quoted_spans_sorted[k][1]:
             continue
         # the head ends a word (联动机制 is one jieba word): it may start inside that word
         if he not in st.bounds and not (hs in st.bounds and is_han_boundary(st.text, he)):
@@ -104,14 +108,18 @@ def terms(st: State, lex: Lexicons) -> None:
     # overlaps: quoted and headed names win over a known term inside them, longer over shorter
     found.sort(key=lambda m: (-(m.end - m.start), m.start))
     kept: list[Mention] = []
+    cover: dict[int, int] = {}  # character -> index in kept of the name that holds it (kept never overlap)
     for m in found:
-        clash = next((k for k in kept if not (m.end <= k.start or m.start >= k.end)), None)
+        at = next((cover[i] for i in range(m.start, m.end) if i in cover), None)
+        clash = kept[at] if at is not None else None
         if clash is None:
+            for i in range(m.start, m.end):
+                cover[i] = len(kept)
             kept.append(m)
         elif m.hint("known") and clash.start <= m.start and m.end <= clash.end and not clash.hint("known"):
             # record the well-known name inside a longer one as its core
             if clash.core is None or clash.core == clash.name:
-                kept[kept.index(clash)] = Mention(
+                kept[at] = Mention(  # type: ignore[index]
                     clash.start, clash.end, "", clash.type, clash.name, clash.sentence, clash.component,
                     core=m.name, hints=clash.hints + (("known", m.hint("known") or ""),),
                 )
@@ -338,9 +346,9 @@ def _headed_terms(st: State, lex: Lexicons, head: str, hs: int, he: int) -> list
     out = []
     for i, (ms, mod) in enumerate(names):
         mod = mod.strip()
-        lead = _VAGUE_LEAD.match(mod)
-        if lead and lead.end() < len(mod):  # 各地权力责任清单: 各地 is no part of the name
-            ms, mod = ms + lead.end(), mod[lead.end() :]
+        vague = _VAGUE_LEAD.match(mod)
+        if vague and vague.end() < len(mod):  # 各地权力责任清单: 各地 is no part of the name
+            ms, mod = ms + vague.end(), mod[vague.end() :]
         if head in lex.long_heads:
             if len(mod) < 4 or _VAGUE.fullmatch(mod):
                 continue
@@ -383,6 +391,15 @@ def _restricted_ok(st: State, lex: Lexicons, head: str, ms: int, mod: str) -> bo
     return False  # 模式, 服务: only with quotes or in the lexicon
 
 
+def _named_cover(st: State) -> set[int]:
+    """Positions covered by agency and law mentions (the terms component adds neither)."""
+    cover = st.__dict__.get("_named_cover")
+    if cover is None:
+        cover = {i for m in st.mentions if m.type in ("Agency", "Law") for i in range(m.start, m.end)}
+        st.__dict__["_named_cover"] = cover
+    return cover
+
+
 def _list_items(st: State, lex: Lexicons, deng: int, typ: str) -> list[Mention]:
     """Items of a list ``A、B、C等…`` that ends at ``deng`` (the position of 等)."""
     cs = clause_start(st, deng)
@@ -403,9 +420,10 @@ def _list_items(st: State, lex: Lexicons, deng: int, typ: str) -> list[Mention]:
         if last:
             break
         pos = cut
+    named = _named_cover(st)
     for ps, piece in reversed(pieces):
-        if any(m.start < ps + len(piece) and ps < m.end and m.type in ("Agency", "Law") for m in st.mentions):
-            continue
+        if any(i in named for i in range(ps, ps + len(piece))):
+            continue  # an agency or a document named in the list is no campaign
         piece_s = piece.strip()
         if len(piece_s) < 3 or any(ch in piece_s for ch in "《》“”\"") or re.search(r"\d", piece_s):
             continue
