@@ -557,3 +557,14 @@ def test_nlp_relations_every_relation_joins_mentions_of_its_sentence() -> None:
             assert ann.mentions[r.subject].sentence == obj.sentence
         sent = ann.sentences[r.sentence]
         assert sent.start <= r.start < r.end <= sent.end
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["市司法局推进依法行政。", "  两个 空格  和\t制表符 。 结尾 ", "2022年，全市办理行政复议案件12件 ,同比增长5%。\n\n二、存在问题", "ＡＢＣ　全角"],
+)
+def test_nlp_make_doc_aligns_words_as_spacy_does(text: str) -> None:
+    from graph.nlp import make_doc
+
+    nlp = get_nlp()
+    assert [t.text_with_ws for t in make_doc(nlp, text)] == [t.text_with_ws for t in nlp.make_doc(text)]
