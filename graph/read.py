@@ -120,6 +120,8 @@ _YEAR = _lazy(rf"(?<![-~至到0-9])((?:19|20)[0-9]{{2}}|[一二][{_ZERO}一二�
 _TITLE_WORDS = _lazy(r"报告|总结|情况|工作|述职|汇报")
 _REPORT_KIND = _lazy(r"法治|依法行政|法制|普法|法治政府")
 _PROSE = _lazy(r"[。,，;；]")
+# a line that is only a body's name: the first line of a title set on two
+_BODY_LINE = _lazy(r"^(?:中共)?[\u4e00-\u9fff]{2,24}(?:人民政府|政府|办事处|委员会|党委|党工委|局|厅|委|办)$")
 # the page's header: 今天是…星期三, a site's name and the day's date, a lunar date
 _PAGE_HEADER = _lazy(
     r"^(?:今天是|今日是|欢迎访问|欢迎来到)[^。]{0,40}$"
@@ -1034,7 +1036,8 @@ def read_text(
         content.append((start + lead, start + len(line.rstrip())))
     # a page's navigation stands before the report's title: short lines that are not prose
     at = _title_at([folded[s:e] for s, e in content])
-    if at and folded[content[at][0] : content[at][1]].lstrip().startswith("关于"):
+    if at and (folded[content[at][0] : content[at][1]].lstrip().startswith("关于")
+               or _BODY_LINE.match(folded[content[at - 1][0] : content[at - 1][1]].strip())):
         at -= 1  # a formal title on two lines: 监利市人民政府 / 关于…的报告
     if at:
         debris.extend(folded[s:e].strip() for s, e in content[:at] if _nav_line(folded[s:e]))
@@ -1350,6 +1353,9 @@ def _subject_of(sentence: str) -> str | None:
     for k in range(min(20, len(rest)), 1, -1):
         if rest[:k] in lex.national_agencies and not re.match(r"[\u4e00-\u9fff]{0,1}(?:局|委|厅|办)", rest[k:]):
             return lex.national_agencies[rest[:k]]
+    town = re.match(r"[\u4e00-\u9fff]{2,4}?(?:镇|乡|街道)(?=坚持|全面|深入|认真|始终|紧紧|紧扣|以|按照|围绕|聚焦|持续|扎实|着力|积极|不断|高度|大力|统筹)", rest)
+    if town and not _place_regex().fullmatch(town.group()):
+        return _government_of(town.group())  # 三张镇坚持…: a township, which the division table does not list
     m = re.match(_PLACEHOLDER, rest) or _place_regex().match(rest)
     if m is None:
         if rest[:1] in ("省", "市", "县", "区"):  # 市司法局坚持…: a body of the report's own place
@@ -1457,6 +1463,8 @@ def _locality(lines: list[str], priority: Iterable[str | None]) -> tuple[str, st
     for line in lines:
         for m in rx.finditer(line):
             name = m.group()
+            if not name.endswith(("省", "市", "县", "区", "州", "旗")) and re.match(r"(?:镇|乡|街道)", line[m.end() :]):
+                continue  # 通城镇: a township sharing its name with a county elsewhere
             div = lex.division_by_name(name)
             if div is None:
                 continue

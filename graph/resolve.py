@@ -30,6 +30,7 @@ from .model import (
 __all__ = ["resolve", "agency_label", "key_for"]
 
 _LOOSE = re.compile(r"[,，、\s·]")
+_SELF_DEPARTMENT = re.compile(r"[我本](?:局|委|厅|办)")
 
 
 def _loose(s: str) -> str:
@@ -471,6 +472,8 @@ def _issuer_label(document: Document, ctx: _Context, lex: Lexicons) -> str | Non
             label += "办事处"
         elif re.search("[镇乡]$", label):
             label += "人民政府"
-    elif ctx.locality:
+    elif ctx.locality and not _SELF_DEPARTMENT.search(document.folded):
+        # a report of a place names its government; a department that calls itself 我局 and
+        # is named nowhere is not the government, and stays unnamed
         label = ctx.names[0][0] + "人民政府" if ctx.names else ctx.locality + "人民政府"
     return label

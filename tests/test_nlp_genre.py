@@ -254,3 +254,13 @@ def test_nlp_genre_traditional_script_links_to_the_same_nodes() -> None:
     traditional = build("枝江市2022年法治政府建設情況報告\n市政府認真貫徹《法治政府建設實施綱要(2021-2025年)》,推行證明事項告知承諾制。")
     keys = {e.key for e in simplified.entities if e.type in ("Law", "Policy", "Agency")}
     assert keys and keys == {e.key for e in traditional.entities if e.type in ("Law", "Policy", "Agency")}
+
+
+def test_nlp_genre_an_unnamed_department_is_not_credited_to_the_government() -> None:
+    ex = build("根据有关要求,现将工作情况报告如下。\n2022年,我局全面推行证明事项告知承诺制,枝江市营商环境持续优化。")
+    assert not any(e.label == "枝江市人民政府" for e in ex.entities)
+
+
+@pytest.mark.parametrize("text", [CITY + "构建“一把手”负总责的工作格局。"])
+def test_nlp_genre_roles_in_quotes_are_no_policy(text: str) -> None:
+    assert "一把手" not in labels(build(text))

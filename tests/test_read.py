@@ -753,6 +753,14 @@ def test_read_metadata(text: str, expected: dict[str, object]) -> None:
             "2022年,市司法局坚持依法行政,全面推进法治政府建设。\n一、主要工作\n荆州市法治政府建设取得成效。",
             {"issuer": "市司法局", "locality": "荆州市"},
         ),
+        (  # a title set on two lines, the body's name first
+            "桐林镇人民政府\n2023年法治政府建设情况\n2023年,桐林镇坚持依法行政,推进法治政府建设。",
+            {"issuer": "桐林镇人民政府", "year": 2023},
+        ),
+        (  # a township as the opening sentence's subject
+            "2022年,在区委、区政府的正确领导下,桐林镇坚持依法行政,推进法治政府建设。",
+            {"issuer": "桐林镇人民政府", "year": 2022},
+        ),
         (  # a place at the head of a title is its government
             "静安区2023年度法治政府建设情况报告\n2023年,静安区坚持依法行政。",
             {"issuer": "静安区人民政府", "year": 2023},

@@ -30,7 +30,7 @@ from .state import (
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-_SLOGAN_AFTER = re.compile(r"^(?:现象|理念|意识|思想|观念|精神|作风|问题|倾向|心态|误区|口号|要求|目标|原则|标准|思维|氛围|局面|格局|信念|底线|总体布局|战略布局|布局|的发展|发展新路|新路|的理念|的要求)")
+_SLOGAN_AFTER = re.compile(r"^(?:现象|理念|意识|思想|观念|精神|作风|问题|倾向|心态|误区|口号|要求|目标|原则|标准|思维|氛围|局面|格局|信念|底线|总体布局|战略布局|布局|的发展|发展新路|新路|的理念|的要求|负总责|亲自|带头|挂帅|牵头)")
 #: A quoted clause is a saying, not a name: it has a copula or a modal verb in it.
 _SENTENCE_LIKE = re.compile(r"就是|才是|不是|也是|要把|必须|没有|不能|不得|一切|为了")
 #: A short quote opening with a number and with no head word: 三年三级跳, 四个全面, 三个强化.
