@@ -1302,7 +1302,7 @@ def _metadata(folded: str, content: list[tuple[int, int]], hints: dict[str, str]
         title=title,
         issuer=issuer,
         locality=locality,
-        locality_code=code,
+        locality_code=code or None,
         locality_chain=chain,
         year=year,
         report_date=report_date,
@@ -1452,6 +1452,10 @@ def _locality(lines: list[str], priority: Iterable[str | None]) -> tuple[str, st
         while m := rx.match(rest):
             # 平顶山市新华区: a name shared by several districts is the one inside the place before it
             div = _division_within(m.group(), found[1] if found else None)
+            if div is None and found is None and m.group().endswith(("区", "县", "市", "旗")) and len(lex.place_index.get(m.group(), ())) > 1:
+                # 西湖区司法局…: a district name several cities have, and nothing to say which; the
+                # report's place is that name (relative names resolve against it), with no code
+                return m.group(), ""
             if div is None or found is not None and found[1] not in {d.code for d in lex.chain(div.code)[1:]}:
                 break
             if m.group() == div.short and re.match(r"(?:街道|镇|乡)", rest[m.end() :]):

@@ -757,6 +757,10 @@ def test_read_metadata(text: str, expected: dict[str, object]) -> None:
             "桐林镇人民政府\n2023年法治政府建设情况\n2023年,桐林镇坚持依法行政,推进法治政府建设。",
             {"issuer": "桐林镇人民政府", "year": 2023},
         ),
+        (  # a district name several cities have: the report's place by name, without a code
+            "西湖区司法局2022年法治政府建设年度报告\n2022年,区司法局推进依法行政。",
+            {"issuer": "西湖区司法局", "locality": "西湖区", "locality_code": None},
+        ),
         (  # a township as the opening sentence's subject
             "2022年,在区委、区政府的正确领导下,桐林镇坚持依法行政,推进法治政府建设。",
             {"issuer": "桐林镇人民政府", "year": 2022},

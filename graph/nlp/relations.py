@@ -165,6 +165,8 @@ def relations(st: State, lex: Lexicons) -> None:
                         for a in subject:
                             rel(a, "implements", i, cs, ce)
                 elif m.type == "Initiative" and role != "problem":
+                    if m.hint("honour"):
+                        continue  # an honour is received, not organised (below)
                     if st.text.startswith("精神", m.end) or st.text.startswith("的精神", m.end):
                         continue  # 贯彻中央全面依法治国工作会议精神: the meeting is not the subject's
                     joins = bool(_JOIN.search(before))

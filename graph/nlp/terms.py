@@ -106,7 +106,7 @@ def terms(st: State, lex: Lexicons) -> None:
     # 4. honours and places on lists: what a body 入选 / 荣获 / 夺取 (…储备库, “大禹鼎”金鼎)
     found.extend(_honours(st, lex))
     # overlaps: quoted and headed names win over a known term inside them, longer over shorter
-    found.sort(key=lambda m: (-(m.end - m.start), m.start))
+    found.sort(key=lambda m: (-(m.end - m.start), not m.hint("honour"), m.start))
     kept: list[Mention] = []
     cover: dict[int, int] = {}  # character -> index in kept of the name that holds it (kept never overlap)
     for m in found:
