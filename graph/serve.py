@@ -91,6 +91,9 @@ class ServeConfig:
     poll: float = 1.0  # seconds between looks at the store's marker
     max_concurrent: int = 32  # requests forwarded to Oxigraph at once; more wait, then get 503
     oxigraph: str | None = None  # the oxigraph executable; default: beside python, then PATH
+    allow_load: tuple[Path, ...] = ()  # with writable: folders whose files SPARQL LOAD may read
+    read_timeout: float = 10.0  # seconds a client has to send a request's headers, and its body
+    max_connections: int = 64  # client connections open at once; more are answered 503 and closed
 
 
 def oxigraph_executable(explicit: str | None = None) -> str:
