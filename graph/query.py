@@ -283,8 +283,14 @@ def check_sparql(text: str, *, update: bool = False, source: str | None = None) 
         sys.setrecursionlimit(max(limit, 200 + 45 * MAX_DEPTH))
         term_log.setLevel(logging.ERROR)  # "does not look like a valid URI": the engine judges IRIs
         try:
-            tree = parseUpdate(text) if update else parseQuery(text)
-            algebra = translateUpdate(tree) if update else translateQuery(tree)
+            tree: Any
+            algebra: Any
+            if update:
+                tree = parseUpdate(text)
+                algebra = translateUpdate(tree)
+            else:
+                tree = parseQuery(text)
+                algebra = translateQuery(tree)
         except RecursionError:
             raise QueryError("the query is nested too deeply to be read; write it with fewer nested groups") from None
         except Exception as e:  # noqa: BLE001 - pyparsing's and rdflib's errors: any means "cannot say"
