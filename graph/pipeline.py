@@ -21,10 +21,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import ExtractionError, GovkgError, InputError, StoreError, shown
 from .model import Document, Extraction
 from .vocab import DEFAULT_BASE, ONTOLOGY_IRI
+
+if TYPE_CHECKING:
+    from .corpus import Manifest
 
 __all__ = [
     "BuildResult",
@@ -516,7 +520,7 @@ def _build(
 def _build_locked(
     paths: list[Path],
     out_dir: Path,
-    manifest: object,
+    manifest: Manifest,
     added_chunks: set[str],
     *,
     base: str,
@@ -535,7 +539,6 @@ def _build_locked(
 ) -> BuildResult:
     from . import corpus
 
-    assert isinstance(manifest, corpus.Manifest)
     cache = out_dir / "cache"
 
     phases: dict[str, float] = {}

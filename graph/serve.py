@@ -927,7 +927,7 @@ class _Handler(BaseHTTPRequestHandler):
         if len(query) > 1:
             raise _HTTPError(400, "more than one 'query' parameter; send one query per request")
         text = query[0]
-        from .query import check_sparql
+        from .query import check_sparql, has_service
 
         try:
             checked = check_sparql(text)
@@ -938,7 +938,9 @@ class _Handler(BaseHTTPRequestHandler):
                 raise as_query from None  # neither a query nor an update: refused, with the query's reason
             self._write_allowed()
             raise _HTTPError(400, "send SPARQL Update as POST with 'update' or application/sparql-update") from None
-        if checked.services:
+        # the parse decides; the tokenizer may only refuse more (a word SERVICE it sees outside
+        # strings, IRIs and comments), never let through what the parse found
+        if checked.services or has_service(text):
             raise _HTTPError(403, _SERVICE_REFUSED)
         fields: list[tuple[str, str]] = [("query", text)]
         for key in ("default-graph-uri", "named-graph-uri"):
@@ -972,10 +974,10 @@ class _Handler(BaseHTTPRequestHandler):
             if len(updates) != 1:
                 raise _HTTPError(400, "send exactly one 'update' parameter")
             text = updates[0]
-        from .query import check_sparql
+        from .query import check_sparql, has_service
 
         checked = check_sparql(text, update=True)
-        if checked.services:
+        if checked.services or has_service(text):
             raise _HTTPError(403, _SERVICE_REFUSED)
         if checked.loads:
             return self._load(checked)
