@@ -14,7 +14,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from .errors import GovkgError, ValidationError
+from .errors import GovkgError, ValidationError, shown
 from .vocab import DEFAULT_BASE
 
 app = typer.Typer(
@@ -62,18 +62,30 @@ def build(
     report_errors: Annotated[
         Path | None, typer.Option("--report-errors", help="Write every skipped file and its reason to this file.")
     ] = None,
+    max_chars: Annotated[
+        int, typer.Option("--max-chars", min=1, help="Skip a report longer than this many characters.")
+    ] = 2_000_000,
+    no_wait: Annotated[
+        bool, typer.Option("--no-wait", help="If another build is writing into OUT, fail at once instead of waiting.")
+    ] = False,
 ) -> None:
     """Build the knowledge graph of reports into OUT: graph.trig, graph.ttl, graph.html and store/.
 
     A rebuild into the same OUT redoes only the reports that changed and drops those that are gone.
+    One build at a time writes into an OUT (a second one waits, or fails with --no-wait);
+    `govkg serve` keeps answering from OUT/store meanwhile.
 
     Example: govkg build reports/ --out output --jobs 2
     """
     from .pipeline import build as run
 
+    def waiting(msg: str) -> None:
+        typer.echo(f"govkg: {msg}", err=True)
+
     try:
         res = run(inputs or None, out, base=base_iri, validate=validate, view=view, store=store, jobs=jobs,
-                  scheduler=scheduler, report_errors=report_errors, progress=sys.stderr.isatty())
+                  scheduler=scheduler, report_errors=report_errors, progress=sys.stderr.isatty(),
+                  max_chars=max_chars, wait=not no_wait, on_wait=waiting)
     except ValidationError as e:
         # the SHACL report is what the user needs to see: after the one-line error, as pyshacl wrote it
         typer.echo(f"govkg: error: {e}", err=True)
@@ -88,9 +100,9 @@ def build(
     echo(f"reports:        {res.reports} in the graph ({x.get('added', '0')} added, {x.get('changed', '0')} changed, "
          f"{x.get('removed', '0')} removed, {x.get('unchanged', '0')} unchanged, {len(res.skipped)} skipped)")
     for s in res.skipped:
-        echo(f"  skipped {s.path}: {s.reason}", err=True)
+        echo(f"  skipped {shown(s.path)}: {s.reason}", err=True)
     for dup, first in res.duplicates:
-        echo(f"  duplicate {dup}: same text as {first}, built once")
+        echo(f"  duplicate {shown(dup)}: same text as {shown(first)}, built once")
     types = ("Agency", "Law", "Policy", "Initiative", "Place")
     echo("entities:       " + ", ".join(f"{t} {res.entity_counts.get(t, 0)}" for t in types))
     echo(f"relations:      {res.relations}")
@@ -101,11 +113,11 @@ def build(
         echo(f"store:          {x['store']}")
     echo(f"time:           {res.seconds:.2f} s ({x.get('phases', '')})")
     for key, path in res.files.items():
-        echo(f"{key + ':':15} {path}")
+        echo(f"{key + ':':15} {shown(path)}")
     if report_errors:
-        echo(f"{'errors:':15} {report_errors}")
+        echo(f"{'errors:':15} {shown(report_errors)}")
     if "html" in res.files:
-        echo(f"open the graph view: file://{res.files['html'].resolve()}")
+        echo(f"open the graph view: file://{shown(res.files['html'].resolve())}")
 
 
 @app.command()
@@ -366,12 +378,23 @@ def serve(
     writable: Annotated[
         bool, typer.Option("--writable", help="Allow SPARQL Update and Graph Store writes (off by default).")
     ] = False,
+    allow_load: Annotated[
+        list[Path] | None,
+        typer.Option("--allow-load", metavar="DIR",
+                     help="With --writable: let SPARQL LOAD read RDF files under DIR (never URLs). Repeatable."),
+    ] = None,
+    read_timeout: Annotated[
+        float, typer.Option("--read-timeout", help="Seconds a client has to send a request's headers and body.")
+    ] = 10.0,
+    max_connections: Annotated[
+        int, typer.Option("--max-connections", min=1, help="Open client connections at most; more get 503.")
+    ] = 64,
 ) -> None:
     """Serve the store over HTTP: a SPARQL 1.1 endpoint, a query page and the graph view.
 
-    Oxigraph's own server answers the queries; a thin layer in front keeps it read-only,
-    refuses SERVICE, enforces the time and size limits and serves the query page (/) and the
-    graph view (/view). Stop it with Ctrl-C.
+    Oxigraph's own server answers the queries; a thin layer in front parses every query and
+    keeps it read-only, refuses SERVICE and LOAD, enforces the time, size and connection limits
+    and serves the query page (/) and the graph view (/view). Stop it with Ctrl-C.
 
     Example: govkg serve --store output/store --port 7878
     """
@@ -386,6 +409,9 @@ def serve(
         max_result_bytes=int(max_result_mb * 1024 * 1024),
         max_request_bytes=int(max_request_kb * 1024),
         writable=writable,
+        allow_load=tuple(allow_load or ()),
+        read_timeout=read_timeout,
+        max_connections=max_connections,
     )
     try:
         run(cfg, on_ready=lambda url: typer.echo(

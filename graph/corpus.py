@@ -148,25 +148,28 @@ def chunk_of(ex: object, base: str = DEFAULT_BASE, path: str = "") -> Chunk:
     )
 
 
-def extract_chunk(path: str, base: str = DEFAULT_BASE) -> Chunk | Failure:
+def extract_chunk(path: str, base: str = DEFAULT_BASE, max_chars: int = 0) -> Chunk | Failure:
     """Read, extract and serialise one report file; a bad file gives a :class:`Failure`.
 
     This is the unit of work sent to worker processes and Dask workers: it takes and returns
-    plain picklable data.
+    plain picklable data. A report longer than ``max_chars`` characters (0: the default of
+    :data:`graph.pipeline.DEFAULT_MAX_CHARS`) is a failure with its own message, before NLP.
     """
     from .pipeline import extract_document
     from .read import read_path
 
     try:
-        return chunk_of(extract_document(read_path(path)), base, path)
+        return chunk_of(extract_document(read_path(path), max_chars), base, path)
     except GovkgError as e:
         return Failure(path, e.reason)
+    except MemoryError:
+        return Failure(path, "ran out of memory while extracting; split the report, or give the build more memory")
     except Exception as e:  # noqa: BLE001 - a bug on one report must not stop a corpus build
         return Failure(path, f"internal error while extracting ({type(e).__name__}: {e}); please report it")
 
 
-def _extract_batch(paths: Sequence[str], base: str) -> list[Chunk | Failure]:
-    return [extract_chunk(p, base) for p in paths]
+def _extract_batch(paths: Sequence[str], base: str, max_chars: int = 0) -> list[Chunk | Failure]:
+    return [extract_chunk(p, base, max_chars) for p in paths]
 
 
 def _init_worker() -> None:
@@ -176,6 +179,11 @@ def _init_worker() -> None:
     get_nlp()
 
 
+#: What a report gets when the worker extracting it died again on a retry (killed, out of memory, crashed).
+WORKER_DIED = ("the worker process extracting it died, and again on a retry (killed by a signal, out of memory, "
+               "or a crash); build it on its own to see why, or give the build more memory")
+
+
 def map_chunks(
     paths: Sequence[str],
     base: str = DEFAULT_BASE,
@@ -183,34 +191,120 @@ def map_chunks(
     jobs: int = 1,
     scheduler: str | None = None,
     batch: int = 8,
+    max_chars: int = 0,
 ) -> Iterator[Chunk | Failure]:
     """Extract reports, yielding results as they come (in input order for ``jobs``; in
     completion order on Dask — callers sort by graph IRI, so output does not depend on it).
 
     ``jobs`` > 1 uses that many worker processes; ``scheduler`` (``tcp://host:port``, or
     ``local`` for a cluster on this machine) sends batches of ``batch`` reports to Dask.
+
+    A worker process that dies (SIGKILL from the OOM killer, a crash in native code) breaks
+    the pool: every batch it had not returned yet is tried once more, each in a fresh worker of
+    its own; a batch whose worker dies again is tried report by report, and a report whose
+    worker dies then comes back as a :class:`Failure` (:data:`WORKER_DIED`); the rest are built
+    as usual.
     """
     if scheduler:
-        yield from _dask_chunks(paths, base, scheduler, batch)
+        yield from _dask_chunks(paths, base, scheduler, batch, max_chars)
         return
     if jobs <= 1 or len(paths) <= 1:
         for p in paths:
-            yield extract_chunk(p, base)
+            yield extract_chunk(p, base, max_chars)
         return
+    batches = [list(paths[i : i + batch]) for i in range(0, len(paths), batch)]
+    yield from _pool_chunks(batches, base, jobs, max_chars)
+
+
+def _mp_context():  # type: ignore[no-untyped-def]
     import multiprocessing as mp
 
-    ctx = mp.get_context("spawn" if os.environ.get("GOVKG_SPAWN") else "fork")
-    batches = [list(paths[i : i + batch]) for i in range(0, len(paths), batch)]
-    with ctx.Pool(processes=jobs, initializer=_init_worker) as pool:
-        for results in pool.imap(_extract_batch_star, [(b, base) for b in batches]):
+    return mp.get_context("spawn" if os.environ.get("GOVKG_SPAWN") else "fork")
+
+
+def _pool_chunks(batches: list[list[str]], base: str, jobs: int, max_chars: int) -> Iterator[Chunk | Failure]:
+    """Run batches in a pool of ``jobs`` processes, in input order, surviving dead workers."""
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    ctx = _mp_context()
+
+    def new_pool(workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker)
+
+    main = new_pool(jobs)
+    # results are yielded in input order; at most two batches per worker are in flight, so a
+    # lost pool costs only those
+    window = 2 * jobs
+    pending: dict[int, tuple[Future[list[Chunk | Failure]], ProcessPoolExecutor]] = {}
+    retried: set[int] = set()
+    nxt = 0
+
+    def submit_main(k: int) -> None:
+        nonlocal main
+        try:
+            pending[k] = (main.submit(_extract_batch, batches[k], base, max_chars), main)
+        except BrokenProcessPool:  # the pool broke since the last look: its batches are found below
+            main = new_pool(jobs)
+            pending[k] = (main.submit(_extract_batch, batches[k], base, max_chars), main)
+
+    def retry_all_of(broken: ProcessPoolExecutor) -> None:
+        """Every unfinished batch of a broken pool, again, each in a fresh worker of its own,
+        so that a batch that kills its worker again takes no other batch with it."""
+        nonlocal main
+        for k, (fut, owner) in sorted(pending.items()):
+            if owner is broken and not (fut.done() and fut.exception() is None):
+                one = new_pool(1)
+                pending[k] = (one.submit(_extract_batch, batches[k], base, max_chars), one)
+                retried.add(k)
+        broken.shutdown(wait=False, cancel_futures=True)
+        if broken is main:
+            main = new_pool(jobs)
+
+    def singles(paths: list[str]) -> list[Chunk | Failure]:
+        """A batch whose worker died twice, one report per fresh worker: only the report that
+        kills its worker fails, by name."""
+        if len(paths) == 1:
+            return [Failure(paths[0], WORKER_DIED)]
+        out: list[Chunk | Failure] = []
+        for path in paths:
+            one = new_pool(1)
+            try:
+                out.extend(one.submit(_extract_batch, [path], base, max_chars).result())
+            except BrokenProcessPool:
+                out.append(Failure(path, WORKER_DIED))
+            finally:
+                one.shutdown(wait=True)
+        return out
+
+    try:
+        for i in range(len(batches)):
+            while nxt < len(batches) and len(pending) < window:
+                submit_main(nxt)
+                nxt += 1
+            while True:
+                fut, owner = pending[i]
+                try:
+                    results = fut.result()
+                    break
+                except BrokenProcessPool:
+                    if i in retried and owner is not main:
+                        owner.shutdown(wait=False)
+                        results = singles(batches[i])
+                        break
+                    retry_all_of(owner)
+            del pending[i]
+            if owner is not main:
+                owner.shutdown(wait=False)
             yield from results
+    finally:
+        for _, owner in pending.values():
+            owner.shutdown(wait=True, cancel_futures=True)
+        main.shutdown(wait=True, cancel_futures=True)
 
 
-def _extract_batch_star(args: tuple[Sequence[str], str]) -> list[Chunk | Failure]:
-    return _extract_batch(*args)
-
-
-def _dask_chunks(paths: Sequence[str], base: str, scheduler: str, batch: int) -> Iterator[Chunk | Failure]:
+def _dask_chunks(paths: Sequence[str], base: str, scheduler: str, batch: int,
+                 max_chars: int = 0) -> Iterator[Chunk | Failure]:
     try:
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError:
@@ -229,7 +323,7 @@ def _dask_chunks(paths: Sequence[str], base: str, scheduler: str, batch: int) ->
         raise GovkgError(f"cannot reach the Dask scheduler at {scheduler} ({e}); is it running?") from None
     try:
         batches = [list(paths[i : i + batch]) for i in range(0, len(paths), batch)]
-        futures = [client.submit(_extract_batch, b, base, pure=False) for b in batches]
+        futures = [client.submit(_extract_batch, b, base, max_chars, pure=False) for b in batches]
         for fut in as_completed(futures):
             yield from fut.result()
             fut.release()
@@ -491,7 +585,7 @@ def bulk_store(out_dir: Path, items: Iterable[tuple[str, bytes]], *, threads: in
         db.optimize()
     except BaseException:
         del db
-        shutil.rmtree(new, ignore_errors=True)
+        discard_store(new)
         raise
     del db
     return new

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 __all__ = [
+    "shown",
     "GovkgError",
     "InputError",
     "ExtractionError",
@@ -19,13 +20,32 @@ __all__ = [
 ]
 
 
+def shown(name: str | Path) -> str:
+    r"""A file name as printed on one line: control characters (a newline, a tab, an escape)
+    written as Python writes them in a ``repr``, everything else, Chinese included, as it is.
+
+    A file name may hold any character but ``/`` and NUL; a newline in one would otherwise
+    break the one-line messages and the summary into lines that look like others.
+
+    Examples:
+        >>> print(shown("报告\n2022.txt"))
+        报告\n2022.txt
+        >>> shown("监利市 2021.txt")
+        '监利市 2021.txt'
+    """
+    s = str(name)
+    if s.isprintable():
+        return s
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in s)
+
+
 class GovkgError(Exception):
     """Base class of every error govkg raises on purpose."""
 
     def __init__(self, message: str, *, path: str | Path | None = None) -> None:
         self.path = str(path) if path is not None else None
         self.reason = message
-        super().__init__(f"{self.path}: {message}" if self.path else message)
+        super().__init__(f"{shown(self.path)}: {message}" if self.path else message)
 
 
 class InputError(GovkgError):

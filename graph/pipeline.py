@@ -8,6 +8,10 @@ leaves half-written output and never loses the previous files.
 
 from __future__ import annotations
 
+import datetime as _dt
+import errno
+import fcntl
+import json
 import os
 import re
 import tempfile
@@ -17,10 +21,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .errors import ExtractionError, GovkgError, InputError
+from .errors import ExtractionError, GovkgError, InputError, StoreError, shown
 from .model import Document, Extraction
 from .vocab import DEFAULT_BASE, ONTOLOGY_IRI
+
+if TYPE_CHECKING:
+    from .corpus import Manifest
 
 __all__ = [
     "BuildResult",
@@ -30,7 +38,16 @@ __all__ = [
     "extract_document",
     "build",
     "atomic_write",
+    "BuildLock",
+    "LOCK_FILE",
 ]
+
+#: Longest report text extracted, in characters (``--max-chars``): a longer one is skipped up
+#: front with its own message instead of running for hours.
+DEFAULT_MAX_CHARS = 2_000_000
+
+#: The lock file of a build in OUT: held (flock) for the whole build, removed at its end.
+LOCK_FILE = ".govkg-build.lock"
 
 
 @dataclass(frozen=True)
@@ -65,16 +82,38 @@ def sample_path() -> Path:
     return Path(str(files("graph").joinpath("data/sample/jianli-2021-fazhi-report.txt")))
 
 
-def extract_document(document: Document) -> Extraction:
+def check_length(document: Document, max_chars: int = 0) -> None:
+    """Refuse a report longer than ``max_chars`` characters (``--max-chars``) before NLP.
+
+    Raises:
+        InputError: the report is too long.
+    """
+    limit = max_chars or DEFAULT_MAX_CHARS
+    n = len(document.text)
+    if n > limit:
+        raise InputError(
+            f"is {n:,} characters long, more than --max-chars {limit:,}; split it into its reports, "
+            "or raise --max-chars if it really is one report",
+            path=document.path,
+        )
+
+
+def extract_document(document: Document, max_chars: int = 0) -> Extraction:
     """NLP and resolution for one document.
 
     Raises:
+        InputError: the report is longer than ``max_chars`` (default :data:`DEFAULT_MAX_CHARS`).
         ExtractionError: nothing at all was found, which means the text is not a report.
     """
-    from .nlp import annotate
+    from .nlp import annotate, get_nlp
     from .resolve import resolve
 
-    ann = annotate(document)
+    check_length(document, max_chars)
+    nlp = get_nlp()
+    # spaCy refuses texts over nlp.max_length (E088, a million by default) with a message about
+    # its parser's memory, which govkg's pipeline does not have: our own limit is the one
+    nlp.max_length = max(nlp.max_length, len(document.text) + 1)
+    ann = annotate(document, nlp)
     if not ann.mentions and not ann.statistics:
         raise ExtractionError(
             "found no agency, law, policy, initiative, place or statistic; is this a government report?",
@@ -83,11 +122,11 @@ def extract_document(document: Document) -> Extraction:
     return resolve(document, ann)
 
 
-def extract(path: str | Path) -> Extraction:
+def extract(path: str | Path, max_chars: int = 0) -> Extraction:
     """Read one report file and extract its knowledge graph content."""
     from .read import read_path
 
-    return extract_document(read_path(path))
+    return extract_document(read_path(path), max_chars)
 
 
 def _umask() -> int:
@@ -142,6 +181,105 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
         raise
 
 
+class BuildLock:
+    """An exclusive lock on an output folder for the whole of one build.
+
+    Two builds into one folder would interleave their manifests, chunks and store updates
+    (each exits 0 and the folder ends up holding neither build), so a build takes
+    ``OUT/.govkg-build.lock`` with ``flock`` and writes its pid and start time into it for the
+    message of a build that has to wait. The kernel drops a flock when its holder dies, so the
+    lock of a killed build is taken over without anyone deleting a file; readers (``govkg
+    serve``, ``govkg query``, ``govkg push``) do not take it and keep reading while a build runs.
+
+    Examples:
+        >>> import tempfile
+        >>> with BuildLock(Path(tempfile.mkdtemp())) as lock:
+        ...     lock.holder()["pid"] == os.getpid()
+        True
+    """
+
+    def __init__(self, out_dir: Path, *, wait: bool = True, on_wait: Callable[[str], None] | None = None) -> None:
+        self.out_dir = out_dir
+        self.path = out_dir / LOCK_FILE
+        self.wait = wait
+        self.on_wait = on_wait
+        self._fd: int | None = None
+
+    def holder(self) -> dict[str, object]:
+        """What the lock file says of the build holding it (empty if unreadable)."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8") or "{}")
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _describe(self) -> str:
+        h = self.holder()
+        if not h:
+            return "another build"
+        return f"another build (pid {h.get('pid', '?')}, started {h.get('started', '?')})"
+
+    def acquire(self) -> BuildLock:
+        """Take the lock, waiting for the build that holds it unless ``wait`` is false.
+
+        Raises:
+            StoreError: ``wait`` is false and another build holds the lock.
+        """
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        told = False
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            try:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    who = self._describe()
+                    if not self.wait:
+                        raise StoreError(
+                            f"{who} is writing into this folder; wait for it to finish, build into another "
+                            "--out, or drop --no-wait to wait for it",
+                            path=self.out_dir,
+                        ) from None
+                    if self.on_wait is not None and not told:
+                        self.on_wait(f"{self.out_dir}: waiting for {who} to finish (Ctrl-C to give up)")
+                        told = True
+                    fcntl.flock(fd, fcntl.LOCK_EX)
+                # the holder removes the file as it lets go: a lock on a file no longer at the
+                # path locks nothing, so take the one now there
+                try:
+                    same = os.stat(self.path).st_ino == os.fstat(fd).st_ino
+                except FileNotFoundError:
+                    same = False
+                if not same:
+                    os.close(fd)
+                    continue
+                info = {"pid": os.getpid(), "started": _dt.datetime.now().astimezone().isoformat(timespec="seconds")}
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, json.dumps(info).encode("utf-8"), 0)
+            except BaseException:
+                os.close(fd)
+                raise
+            self._fd = fd
+            return self
+
+    def release(self) -> None:
+        """Let go of the lock and remove the lock file (a failed build leaves OUT as it was)."""
+        if self._fd is None:
+            return
+        try:
+            self.path.unlink(missing_ok=True)
+        except OSError:
+            pass
+        os.close(self._fd)
+        self._fd = None
+
+    def __enter__(self) -> BuildLock:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
 class _Stage:
     """Files written to temporary names, moved into place together when all are written."""
 
@@ -170,6 +308,59 @@ class _Stage:
         self.tmps.clear()
 
 
+#: errno values that mean "no room to write": a full disk, a quota, a file size limit
+_NO_SPACE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+_READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
+#: the same, as Oxigraph (RocksDB) words them inside its own errors
+_ENGINE_IO = [
+    (errno.ENOSPC, re.compile(r"No space left on device|os error 28\b")),
+    (errno.EDQUOT, re.compile(r"Disk quota exceeded|os error 122\b")),
+    (errno.EFBIG, re.compile(r"File too large|os error 27\b")),
+    (errno.EROFS, re.compile(r"Read-only file system|os error 30\b")),
+]
+
+
+def check_base(base: str) -> None:
+    """Check a ``--base-iri`` before a build starts, so that a bad one is one clear line.
+
+    Raises:
+        GovkgError: the base is not an absolute IRI ending in ``/`` or ``#``.
+
+    Examples:
+        >>> check_base("https://example.org/kg/")
+        >>> check_base("example.org/kg/")
+        Traceback (most recent call last):
+        ...
+        graph.errors.GovkgError: --base-iri 'example.org/kg/' is not an absolute IRI (No scheme found in an absolute IRI); give one like https://example.org/kg/
+    """
+    import pyoxigraph as ox
+
+    if not base.endswith(("/", "#")):
+        raise GovkgError(f"--base-iri must end with '/' or '#': {base}")
+    try:
+        ox.NamedNode(base + "report/0")
+    except ValueError as e:
+        raise GovkgError(f"--base-iri {base!r} is not an absolute IRI ({e}); give one like https://example.org/kg/") from None
+
+
+def _check_writable(out_dir: Path) -> None:
+    """Refuse a read-only --out before any work (the first write would fail after minutes)."""
+    folder = out_dir if out_dir.exists() else next((p for p in out_dir.parents if p.exists()), Path("."))
+    probe = folder / f".govkg-write-test.{os.getpid()}.tmp"
+    try:
+        probe.touch()
+        probe.unlink()
+    except OSError as e:
+        if e.errno in _READ_ONLY:
+            raise GovkgError(
+                f"cannot write here ({e.strerror}); give an --out folder you can write to, or change its permissions",
+                path=folder,
+            ) from None
+        if e.errno in _NO_SPACE:
+            raise GovkgError(f"the disk is full ({e.strerror}); free some space and build again", path=folder) from None
+        raise
+
+
 def build(
     inputs: Sequence[str | Path] | None = None,
     out: str | Path = "output",
@@ -184,6 +375,9 @@ def build(
     report_errors: str | Path | None = None,
     progress: bool = False,
     on_progress: Callable[[str], None] | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    wait: bool = True,
+    on_wait: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Build the knowledge graph of one report, a folder of them, or a whole corpus into ``out``.
 
@@ -195,42 +389,89 @@ def build(
     ``jobs`` worker processes (or a Dask ``scheduler``) do the extraction; the output is the same
     whatever their number. SHACL validation checks every changed report when there are at most
     ``validate_limit`` of them, else an evenly spread sample of that many, and a violation fails
-    the build before anything in ``out`` changes. Bad reports are skipped and listed (and written
-    to ``report_errors`` if given); if no report at all can be built, :class:`GovkgError` is
-    raised and ``out`` is left as it was.
+    the build before anything in ``out`` changes. Bad reports (and reports longer than
+    ``max_chars`` characters) are skipped and listed (and written to ``report_errors`` if given);
+    if no report at all can be built, :class:`GovkgError` is raised and ``out`` is left as it was.
+
+    The build holds a :class:`BuildLock` on ``out`` throughout: a second build into the same
+    folder waits for the first (``on_wait`` is told once), or with ``wait=False`` raises
+    :class:`~graph.errors.StoreError` naming the holder. A build that fails (a full disk
+    included) removes what it wrote and leaves the previous output as it was.
     """
-    from . import corpus as corpus
     from .read import iter_paths
 
     t0 = time.perf_counter()
-    if not base.endswith(("/", "#")):
-        raise GovkgError(f"--base-iri must end with '/' or '#': {base}")
+    check_base(base)
     if jobs < 1:
         raise GovkgError(f"--jobs must be 1 or more, not {jobs}")
-    paths = list(iter_paths(inputs or [sample_path()]))
-    existed = Path(out).exists()
+    if max_chars < 1:
+        raise GovkgError(f"--max-chars must be 1 or more, not {max_chars}")
+    unreadable: list[Skipped] = []
+
+    def on_unreadable(folder: Path, reason: str) -> None:
+        unreadable.append(Skipped(str(folder), reason))
+
+    paths = list(iter_paths(inputs or [sample_path()], on_skip=on_unreadable))
+    out_dir = Path(out)
+    existed = out_dir.exists()
     if not paths:
         from .read import SUFFIXES
 
+        extra = "; " + "; ".join(f"{shown(s.path)}: {s.reason}" for s in unreadable) if unreadable else ""
         raise InputError(
-            f"no report files ({', '.join(SUFFIXES)}) found; give report files or folders that hold them",
+            f"no report files ({', '.join(SUFFIXES)}) found; give report files or folders that hold them{extra}",
             path=", ".join(str(i) for i in inputs or []),
         )
-    out_dir = Path(out)
     if out_dir.exists() and not out_dir.is_dir():
         raise GovkgError(f"{out_dir}: --out must be a folder, and this is a file")
+    _check_writable(out_dir)
+    failed = False
+    lock = BuildLock(out_dir, wait=wait, on_wait=on_wait)
     try:
+        try:
+            lock.acquire()
+        except OSError as e:
+            raise _os_error(e, out_dir) from None
         return _build(paths, out_dir, base=base, validate=validate, view=view, store=store, jobs=jobs,
                       scheduler=scheduler, validate_limit=validate_limit, report_errors=report_errors,
-                      progress=progress, on_progress=on_progress, t0=t0)
+                      progress=progress, on_progress=on_progress, t0=t0, max_chars=max_chars,
+                      unreadable=unreadable)
+    except OSError as e:
+        failed = True
+        raise _os_error(e, out_dir) from None
+    except GovkgError as e:
+        failed = True
+        # the store reports the engine's I/O errors in its own words: a full disk is still one
+        errno_ = next((n for n, rx in _ENGINE_IO if rx.search(str(e))), None)
+        if errno_ is None:
+            raise
+        raise _os_error(OSError(errno_, os.strerror(errno_), e.path), out_dir) from None
     except BaseException:
+        failed = True
+        raise
+    finally:
+        lock.release()
         # a build that failed leaves no trace: an output folder it created and left empty goes
-        if not existed:
+        if failed and not existed:
             try:
                 out_dir.rmdir()
             except OSError:
                 pass
-        raise
+
+
+def _os_error(e: OSError, out_dir: Path) -> BaseException:
+    """A full disk or a read-only folder as a one-line :class:`GovkgError`; other errors as they are."""
+    where = e.filename or out_dir
+    if e.errno in _NO_SPACE:
+        return GovkgError(
+            f"the disk is full ({e.strerror}, writing {where}); free some space and build again "
+            "(this build's partial files were removed, the previous output is as it was)",
+            path=out_dir,
+        )
+    if e.errno in _READ_ONLY:
+        return GovkgError(f"cannot write {where} ({e.strerror}); give an --out folder you can write to",
+                          path=out_dir)
+    return e
 
 
 def _build(
@@ -248,6 +489,8 @@ def _build(
     progress: bool,
     on_progress: Callable[[str], None] | None,
     t0: float,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    unreadable: Sequence[Skipped] = (),
 ) -> BuildResult:
     from . import corpus
 
@@ -255,6 +498,48 @@ def _build(
     cache = out_dir / "cache"
     _remove_stale(out_dir)
     _remove_stale(cache)
+    # the chunks this build adds to the cache: a build that fails removes them (on a full disk
+    # they are what keeps it full)
+    old_chunks = {e.chunk for e in manifest.files.values()}
+    added_chunks: set[str] = set()
+    try:
+        return _build_locked(paths, out_dir, manifest, added_chunks, base=base, validate=validate, view=view,
+                             store=store, jobs=jobs, scheduler=scheduler, validate_limit=validate_limit,
+                             report_errors=report_errors, progress=progress, on_progress=on_progress, t0=t0,
+                             max_chars=max_chars, unreadable=unreadable)
+    except BaseException:
+        for name in added_chunks - old_chunks:
+            (cache / name).unlink(missing_ok=True)
+        try:
+            cache.rmdir()  # if this build made it
+        except OSError:
+            pass
+        raise
+
+
+def _build_locked(
+    paths: list[Path],
+    out_dir: Path,
+    manifest: Manifest,
+    added_chunks: set[str],
+    *,
+    base: str,
+    validate: bool,
+    view: bool,
+    store: bool,
+    jobs: int,
+    scheduler: str | None,
+    validate_limit: int,
+    report_errors: str | Path | None,
+    progress: bool,
+    on_progress: Callable[[str], None] | None,
+    t0: float,
+    max_chars: int,
+    unreadable: Sequence[Skipped],
+) -> BuildResult:
+    from . import corpus
+
+    cache = out_dir / "cache"
 
     phases: dict[str, float] = {}
     tick = time.perf_counter()
@@ -296,13 +581,14 @@ def _build(
     #    Many changes (or no store yet): the store is rebuilt by a bulk load that runs while the
     #    workers extract, into a new folder that goes live only at the end; few changes: each
     #    changed report replaces its graph in the live store, one transaction each.
-    skipped: list[Skipped] = []
+    skipped: list[Skipped] = list(unreadable)
     duplicates: list[tuple[str, str]] = []
     fresh: dict[str, corpus.ManifestEntry] = {}
     by_hash = {e.content_hash: k for k, e in kept.items()}
     sample = set(todo if len(todo) <= validate_limit else todo[:: max(1, len(todo) // validate_limit)][:validate_limit])
     checked: list[bytes] = []
-    results = corpus.map_chunks([str(current[k]) for k in todo], base, jobs=jobs, scheduler=scheduler)
+    results = corpus.map_chunks([str(current[k]) for k in todo], base, jobs=jobs, scheduler=scheduler,
+                                max_chars=max_chars)
     interactive = progress and len(todo) > 1
 
     def take(res: corpus.Chunk | corpus.Failure) -> tuple[str, bytes] | None:
@@ -315,6 +601,7 @@ def _build(
         key = str(Path(res.path).resolve())
         name = res.graph.rsplit("/", 1)[-1] + ".ttl"
         if name in rewrite or not (cache / name).is_file():
+            added_chunks.add(name)
             atomic_write(cache / name, lambda tmp: tmp.write_bytes(res.turtle))
             rewrite.discard(name)
         first = by_hash.get(res.content_hash)
@@ -354,7 +641,7 @@ def _build(
     entries = {**kept, **fresh}
     try:
         if not entries:
-            reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped)
+            reasons = "; ".join(f"{shown(s.path)}: {s.reason}" for s in skipped)
             raise GovkgError(f"no report could be built ({reasons})")
         skipped.sort(key=lambda s: s.path)
         duplicates.sort()
@@ -471,7 +758,7 @@ def _build(
 
 def _write_errors(path: Path, skipped: Sequence[Skipped]) -> None:
     """The files a build skipped, one per line: path, a tab, the reason."""
-    text = "".join(f"{s.path}\t{s.reason}\n" for s in skipped)
+    text = "".join(f"{shown(s.path)}\t{s.reason}\n" for s in skipped)
     atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 

@@ -18,6 +18,7 @@ query syntax.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -44,6 +45,11 @@ __all__ = [
     "tokens",
     "has_service",
     "query_kind",
+    "MAX_DEPTH",
+    "Load",
+    "Checked",
+    "nesting_depth",
+    "check_sparql",
     "sparql_literal",
     "bind_params",
     "parse_params",
@@ -75,6 +81,8 @@ FORMATS = ("table", "csv", "tsv", "json")
 
 _PN = r"A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\U00010000-\U000EFFFF"
 _PN_MORE = _PN + r"0-9_\-\u00B7\u0300-\u036F\u203F-\u2040"
+# PN_LOCAL_ESC: ex:a\' is one prefixed name, and the quote after the backslash opens no string
+_PN_ESC = r"\\[_~.\-!$&'()*+,;=/?#@%]"
 _TOKEN_RE = re.compile(
     rf"""
       (?P<ws>\s+)
@@ -85,7 +93,7 @@ _TOKEN_RE = re.compile(
                 |"(?:[^"\\\r\n]|\\.)*")
     | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
     | (?P<var>[?$][{_PN}0-9_\u00B7\u0300-\u036F\u203F-\u2040]+)
-    | (?P<pname>(?:[{_PN}](?:[{_PN_MORE}.]*[{_PN_MORE}])?)?:(?:[{_PN_MORE}:%](?:[{_PN_MORE}.:%\\]*[{_PN_MORE}:%])?)?)
+    | (?P<pname>(?:[{_PN}](?:[{_PN_MORE}.]*[{_PN_MORE}])?)?:(?:(?:[{_PN_MORE}:%]|{_PN_ESC})(?:(?:[{_PN_MORE}.:%]|{_PN_ESC})*(?:[{_PN_MORE}:%]|{_PN_ESC}))?)?)
     | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
     | (?P<other>.)
     """,
@@ -141,6 +149,171 @@ def query_kind(text: str) -> str:
         if up in _UPDATE_WORDS:
             return "update"
     return "unknown"
+
+
+# -- the guard: what a query does, from a real parser ----------------------------------------
+# An endpoint must know for certain whether a request reaches out (SERVICE, LOAD) or writes. A
+# tokenizer gets that wrong on the first escape it does not know, so the decision is made on
+# the query as rdflib's SPARQL 1.1 parser reads it, and a query it cannot read is refused.
+
+#: Deepest nesting of { }, ( ) and [ ] a query may have. A query nested thousands deep crashes
+#: the engine's recursive parser (and rdflib's); real questions nest a handful of levels.
+MAX_DEPTH = 64
+
+_UPDATE_OPS = {"Load", "Clear", "Drop", "Create", "Add", "Move", "Copy", "InsertData", "DeleteData",
+               "DeleteWhere", "Modify"}
+_FORMS = {"SelectQuery": "select", "AskQuery": "ask", "ConstructQuery": "construct", "DescribeQuery": "describe"}
+_PARSE_LOCK = threading.Lock()  # pyparsing's caches are shared by every thread
+
+
+@dataclass(frozen=True)
+class Load:
+    """A ``LOAD <source> [INTO GRAPH <graph>]`` operation of an update."""
+
+    source: str
+    graph: str | None
+    silent: bool
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What a parsed query or update does: its form, its update operations, the endpoints its
+    SERVICE clauses name and its LOADs."""
+
+    kind: str  # select, ask, construct, describe or update
+    operations: tuple[str, ...] = ()
+    services: tuple[str, ...] = ()
+    loads: tuple[Load, ...] = ()
+
+    @property
+    def reaches_out(self) -> bool:
+        """Whether running it would make the engine fetch anything from anywhere."""
+        return bool(self.services or self.loads)
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest nesting of brackets outside strings, IRIs and comments.
+
+    Examples:
+        >>> nesting_depth("SELECT * { { ?s ?p ?o } FILTER((?o > 1)) }")
+        3
+        >>> nesting_depth('ASK { ?s ?p "{{{{" }')
+        1
+    """
+    depth = best = 0
+    for kind, tok, _ in tokens(text):
+        if kind != "other":
+            continue
+        if tok in "{([":
+            depth += 1
+            best = max(best, depth)
+        elif tok in "})]":
+            depth = max(0, depth - 1)
+    return best
+
+
+def _walk(node: Any, found: dict[str, list[Any]], seen: set[int]) -> None:
+    """Collect the nodes named SERVICE, LOAD, query forms and update operations of a parse."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        if isinstance(n, CompValue):
+            found.setdefault(n.name, []).append(n)
+            stack.extend(n.values())
+        elif isinstance(n, ParseResults):
+            stack.extend(n)
+        elif isinstance(n, dict):
+            stack.extend(n.values())
+        elif isinstance(n, (list, tuple, set)):
+            stack.extend(n)
+
+
+def _parse_error(text: str, e: Exception, source: str | None) -> QueryError:
+    line, col = getattr(e, "lineno", None), getattr(e, "col", None)
+    msg = re.sub(r"\s*\(at char \d+\), \(line:\d+, col:\d+\)$", "", str(e)).strip()
+    msg = msg[0].lower() + msg[1:] if msg else "not a SPARQL query"
+    if len(msg) > 200:
+        msg = msg[:199] + "…"
+    if line is None or col is None:
+        return QueryError(f"SPARQL syntax error{' in ' + source if source else ''}: {msg}")
+    return syntax_error(text, f"error at {line}:{col}: {msg}", source=source)
+
+
+def check_sparql(text: str, *, update: bool = False, source: str | None = None) -> Checked:
+    """Parse a query (or, with ``update``, an update) and say what it does.
+
+    The query is parsed and translated to SPARQL algebra by rdflib; both the parse tree and the
+    algebra are searched for SERVICE and LOAD, so a SERVICE written anywhere (in an OPTIONAL,
+    an EXISTS filter, a subquery, the WHERE of an update) is found however the text spells it
+    (escapes, comments, case, prefixed names that look like strings).
+
+    Raises:
+        QueryError: the query nests deeper than :data:`MAX_DEPTH`, or cannot be parsed (with
+            line, column and context). A query that cannot be parsed must be refused: nobody
+            can say what it would do.
+
+    Examples:
+        >>> check_sparql("SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }").services
+        ('http://example.org/sparql',)
+        >>> check_sparql('SELECT * { ?s ?p "SERVICE <http://example.org/>" }').reaches_out
+        False
+        >>> check_sparql("LOAD <http://example.org/data.ttl>", update=True).loads[0].source
+        'http://example.org/data.ttl'
+    """
+    import logging
+    import sys
+
+    depth = nesting_depth(text)
+    if depth > MAX_DEPTH:
+        raise QueryError(f"the query nests {depth} levels deep, more than the limit of {MAX_DEPTH}; "
+                         "write it with fewer nested groups")
+    from rdflib.plugins.sparql.algebra import translateQuery, translateUpdate
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    term_log = logging.getLogger("rdflib.term")
+    with _PARSE_LOCK:
+        limit, level = sys.getrecursionlimit(), term_log.level
+        # rdflib's parser recurses some 40 frames per level of nesting
+        sys.setrecursionlimit(max(limit, 200 + 45 * MAX_DEPTH))
+        term_log.setLevel(logging.ERROR)  # "does not look like a valid URI": the engine judges IRIs
+        try:
+            tree: Any
+            algebra: Any
+            if update:
+                tree = parseUpdate(text)
+                algebra = translateUpdate(tree)
+            else:
+                tree = parseQuery(text)
+                algebra = translateQuery(tree)
+        except RecursionError:
+            raise QueryError("the query is nested too deeply to be read; write it with fewer nested groups") from None
+        except Exception as e:  # noqa: BLE001 - pyparsing's and rdflib's errors: any means "cannot say"
+            raise _parse_error(text, e, source) from None
+        finally:
+            sys.setrecursionlimit(limit)
+            term_log.setLevel(level)
+    found: dict[str, list[Any]] = {}
+    seen: set[int] = set()
+    _walk(tree, found, seen)
+    _walk(getattr(algebra, "algebra", algebra), found, seen)
+    get = dict.get  # CompValue.get(key) answers the key itself for a missing key
+    services = tuple(sorted({str(get(n, "term")) for n in found.get("ServiceGraphPattern", [])}))
+    loads = tuple(dict.fromkeys(
+        Load(str(get(n, "iri")), str(get(n, "graphiri")) if get(n, "graphiri") is not None else None,
+             bool(get(n, "silent")))
+        for n in found.get("Load", [])
+    ))
+    if update:
+        ops = tuple(n.name for n in tree.request) if hasattr(tree, "request") else ()
+        return Checked("update", ops, services, loads)
+    kind = next((k for name, k in _FORMS.items() if name in found), "select")
+    return Checked(kind, (), services, loads)
 
 
 def sparql_literal(value: str) -> str:

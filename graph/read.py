@@ -23,7 +23,7 @@ import re
 import unicodedata
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -154,12 +154,16 @@ _RADICAL = _lazy(r"[\u2e80-\u2fdf]")
 # ==========================================================================================
 
 
-def iter_paths(inputs: Iterable[str | Path]) -> Iterator[Path]:
+def iter_paths(
+    inputs: Iterable[str | Path], *, on_skip: Callable[[Path, str], None] | None = None
+) -> Iterator[Path]:
     """Expand files and folders into the report files under them, sorted, each once.
 
     Folders are searched recursively for files with a suffix in :data:`SUFFIXES` (hidden files
     and Office lock files such as ``~$report.docx`` are left out); a file named directly is
-    always returned, whatever its suffix, and its reader judges it.
+    always returned, whatever its suffix, and its reader judges it. A subfolder that cannot be
+    listed (no permission, a broken mount) is passed to ``on_skip`` with the reason, so that a
+    build lists it among the skipped instead of silently leaving its reports out.
 
     Raises:
         InputError: an input does not exist.
@@ -169,19 +173,29 @@ def iter_paths(inputs: Iterable[str | Path]) -> Iterator[Path]:
         p = Path(item)
         if not p.exists():
             raise InputError("no such file or folder; check the path", path=p)
-        found = (
-            sorted(
-                q
-                for q in p.rglob("*")
-                if q.suffix.lower() in SUFFIXES and not q.name.startswith((".", "~$")) and q.is_file()
-            )
-            if p.is_dir()
-            else [p]
-        )
+        found = sorted(_walk(p, on_skip)) if p.is_dir() else [p]
         for q in found:
             r = q.resolve()
             if r not in seen:
                 seen.add(r)
+                yield q
+
+
+def _walk(folder: Path, on_skip: Callable[[Path, str], None] | None) -> Iterator[Path]:
+    """Report files under ``folder`` (recursively); unlistable subfolders go to ``on_skip``."""
+    import os
+
+    def error(e: OSError) -> None:
+        if on_skip is not None:
+            where = Path(e.filename) if e.filename else folder
+            reason = "permission denied" if isinstance(e, PermissionError) else (e.strerror or str(e))
+            on_skip(where, f"folder cannot be read ({reason}); its reports were left out: check its permissions")
+
+    for root, dirs, names in os.walk(folder, onerror=error):
+        dirs.sort()
+        for name in names:
+            q = Path(root) / name
+            if Path(name).suffix.lower() in SUFFIXES and not name.startswith((".", "~$")) and q.is_file():
                 yield q
 
 
@@ -228,6 +242,13 @@ def read_bytes(data: bytes, *, path: str | Path = "<bytes>") -> Document:
     name = str(path)
     suffix = Path(name).suffix.lower()
     if not data.strip(b" \t\r\n\x00\x0b\x0c") or data in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        nuls = data.count(0)
+        if nuls:
+            raise InputError(
+                f"holds only {nuls:,} NUL byte{'s' if nuls != 1 else ''} (zero bytes) and no text, as a download "
+                "or copy that failed leaves; get the file again",
+                path=name,
+            )
         raise InputError("the file is empty; give a report with text in it", path=name)
     kind = _sniff(data)
     if kind in _FOREIGN:
@@ -377,10 +398,13 @@ def decode(data: bytes, *, path: str | Path = "<bytes>") -> tuple[str, str]:
             raise InputError(
                 f"has a UTF-8 mark but invalid UTF-8 at byte {e.start + 3}; re-save it as UTF-8", path=path
             ) from None
-    if b"\x00" in data[:8192]:
-        utf16 = _utf16_without_bom(data)
+    if b"\x00" in data:
+        utf16 = _utf16_without_bom(data) if b"\x00" in data[:8192] else None
         if utf16 is not None:
             return _nonempty(_newlines(utf16[0]), path), utf16[1]
+        nul = _nul_message(data)
+        if nul is not None:
+            raise InputError(nul, path=path)
         raise InputError(f"is a binary file, not a text report; {_DO}", path=path)
     if _control_ratio(data[:8192]) > 0.05:
         raise InputError(f"is a binary file, not a text report; {_DO}", path=path)
@@ -403,6 +427,37 @@ def decode(data: bytes, *, path: str | Path = "<bytes>") -> tuple[str, str]:
     if best is not None and best.encoding and _looks_chinese(str(best)) and _CJK.search(str(best)):
         return _nonempty(_newlines(str(best)), path), best.encoding
     raise InputError("cannot decode the text: it is neither UTF-8 nor GB18030/GBK; re-save it as UTF-8", path=path)
+
+
+def _nul_message(data: bytes) -> str | None:
+    r"""What to say of text with NUL bytes in it (None: it is not text without them either).
+
+    A stray NUL (U+0000) in a report is damage, not a sign of a binary file: say how many and
+    where, so that the user can remove them, instead of calling the file binary.
+
+    Examples:
+        >>> print(_nul_message("法治政府建设\x00情况报告".encode()))
+        is text with 1 NUL byte (U+0000, a zero byte) at byte 18, which report text never holds; remove it (e.g. tr -d '\000' < old.txt > new.txt) or re-save the file
+        >>> _nul_message(bytes(range(256))) is None
+        True
+    """
+    rest = data.replace(b"\x00", b"")
+    if not rest.strip() or _control_ratio(rest[:8192]) > 0.05:
+        return None
+    try:
+        text = rest.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = rest.decode("gb18030")
+        except UnicodeDecodeError:
+            return None
+        if not _looks_chinese(text):
+            return None
+    n = data.count(0)
+    where = f"at byte {data.index(0)}" if n == 1 else f"the first at byte {data.index(0)}"
+    them = "it" if n == 1 else "them"
+    return (f"is text with {n:,} NUL byte{'s' if n != 1 else ''} (U+0000, a zero byte) {where}, which report "
+            f"text never holds; remove {them} (e.g. tr -d '\\000' < old.txt > new.txt) or re-save the file")
 
 
 def _nonempty(text: str, path: str | Path) -> str:
@@ -1029,11 +1084,15 @@ def read_text(
         stripped = line.strip()
         if not stripped:
             continue
-        if _is_debris(stripped) or _PAGE_HEADER.search(stripped):
+        if _PAGE_HEADER.search(stripped):
             debris.append(stripped)
             continue
         lead = len(line) - len(line.lstrip())
-        content.append((start + lead, start + len(line.rstrip())))
+        for a, b, is_debris in _segments(stripped):
+            if is_debris:
+                debris.append(stripped[a:b])
+            else:
+                content.append((start + lead + a, start + lead + b))
     # a page's navigation stands before the report's title: short lines that are not prose
     at = _title_at([folded[s:e] for s, e in content])
     if at and (folded[content[at][0] : content[at][1]].lstrip().startswith("关于")
@@ -1123,6 +1182,81 @@ def content_hash(content: str) -> str:
 def _is_debris(line: str) -> bool:
     """Whether a stripped, folded line is web-page furniture rather than report text."""
     return bool(_DEBRIS.match(line) or _BREADCRUMB.match(line))
+
+
+# report prose: sentences with clauses and more Chinese than a page's furniture ever has
+_PROSE_CJK = 40
+_CLAUSE = _lazy(r"[,，;；。]")
+_SENTENCE_END = _lazy(r"(?<=[。!?！？;；])")
+# the value of a date label at the head of a line, when the page's text ran on into the report's
+_HEAD_VALUE = _lazy(
+    r"\s*(?:[0-9]{4}\s*[-年/.]\s*[0-9]{1,2}\s*[-月/.]\s*[0-9]{1,2}\s*日?)?(?:\s*[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?"
+)
+
+
+def _is_prose(s: str) -> bool:
+    """Whether a piece of a line reads as report prose (clauses, plenty of Chinese).
+
+    Examples:
+        >>> _is_prose("发布时间:2022-01-04 16:46 来源:监利市人民政府 浏览次数:1234")
+        False
+        >>> _is_prose("2021年以来,我市法治政府工作在市委、市政府的坚强领导下,认真贯彻落实中央依法治国会议精神,坚持依法行政。")
+        True
+    """
+    return bool(_CLAUSE.search(s)) and len(_CJK.findall(s)) >= _PROSE_CJK
+
+
+def _segments(line: str) -> list[tuple[int, int, bool]]:
+    """A stripped, folded line as ``(start, end, is_debris)`` pieces.
+
+    Debris is told by what a line says (a label of page furniture at its head), not by its
+    length: text copied out of a web page often puts the page's 发布时间 and the whole report on
+    one line, and the report is content. Such a line is cut into sentences; a sentence that
+    opens with furniture loses only the furniture's label and its date, the rest is content.
+
+    Examples:
+        >>> line = "发布时间:2022-01-04 16:462021年以来,我市法治政府工作在市委、市政府的坚强领导下,认真贯彻落实中央依法治国会议精神,坚持依法行政。"
+        >>> [(line[a:b][:22], d) for a, b, d in _segments(line)]
+        [('发布时间:2022-01-04 16:46', True), ('2021年以来,我市法治政府工作在市委、市政', False)]
+        >>> _segments("来源:监利市人民政府")
+        [(0, 10, True)]
+    """
+    if not _is_debris(line):
+        return [(0, len(line), False)]
+    if not _is_prose(line):
+        return [(0, len(line), True)]
+    out: list[tuple[int, int, bool]] = []
+    pos = 0
+    for piece in _SENTENCE_END.split(line):
+        a, b = pos, pos + len(piece)
+        pos = b
+        lead = len(piece) - len(piece.lstrip())
+        a, b = a + lead, a + len(piece.rstrip())
+        if a >= b:
+            continue
+        text = line[a:b]
+        if not _is_debris(text):
+            out.append((a, b, False))
+            continue
+        m = _DEBRIS.match(text)
+        cut = 0
+        if m is not None and m.end() < 20:  # a label at the head, not a match running over prose
+            cut = m.end()
+            cut += _HEAD_VALUE.match(text, cut).end() - cut  # type: ignore[union-attr]
+        rest = text[cut:]
+        if cut and _CJK.search(rest) and _CLAUSE.search(rest):
+            skip = len(rest) - len(rest.lstrip())
+            out.append((a, a + cut, True))
+            out.append((a + cut + skip, b, False))
+        else:
+            out.append((a, b, True))
+    merged: list[tuple[int, int, bool]] = []
+    for seg in out:  # one range for a run of content, as a line of its own would be
+        if merged and merged[-1][2] == seg[2]:
+            merged[-1] = (merged[-1][0], seg[1], seg[2])
+        else:
+            merged.append(seg)
+    return merged
 
 
 def _scan_hints(lines: Iterable[str]) -> dict[str, str]:

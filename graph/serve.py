@@ -6,9 +6,13 @@ it speaks the SPARQL 1.1 Protocol, negotiates every result format and describes 
 of it sits a thin layer of our own, on the standard library's ``ThreadingHTTPServer``, for what
 Oxigraph's server does not do:
 
-* refuse ``SERVICE`` (Oxigraph would fetch from any URL a query names), SPARQL Update and Graph
-  Store writes (unless ``--writable``), cross-origin writes, and requests to foreign host names
-  (DNS rebinding);
+* refuse ``SERVICE`` (Oxigraph would fetch from any URL a query names) and ``LOAD`` of anything
+  but files under ``--allow-load`` folders, deciding on the query as a SPARQL parser reads it
+  (:func:`graph.query.check_sparql`; what cannot be parsed is refused), queries nested deeper than
+  :data:`graph.query.MAX_DEPTH`, SPARQL Update and Graph Store writes (unless ``--writable``),
+  cross-origin writes, and requests to foreign host names (DNS rebinding);
+* a connection limit and a deadline for sending each request, so idle or trickling clients cannot
+  hold hundreds of threads;
 * a time limit that ends with a clear 503 (Oxigraph's own timeout cuts a streamed result
   mid-body with status 200), a result-size limit (507), a request-size limit (400);
 * the query page (``/``), the named questions (``/questions.json``), the graph view (``/view``);
@@ -91,6 +95,9 @@ class ServeConfig:
     poll: float = 1.0  # seconds between looks at the store's marker
     max_concurrent: int = 32  # requests forwarded to Oxigraph at once; more wait, then get 503
     oxigraph: str | None = None  # the oxigraph executable; default: beside python, then PATH
+    allow_load: tuple[Path, ...] = ()  # with writable: folders whose files SPARQL LOAD may read
+    read_timeout: float = 10.0  # seconds a client has to send a request's headers, and its body
+    max_connections: int = 64  # client connections open at once; more are answered 503 and closed
 
 
 def oxigraph_executable(explicit: str | None = None) -> str:
@@ -366,6 +373,13 @@ class GovkgServer:
                              path=self.store)
         if self.cfg.timeout <= 0 or self.cfg.max_result_bytes <= 0 or self.cfg.max_request_bytes <= 0:
             raise GovkgError("--timeout, --max-result-mb and --max-request-kb must be more than 0")
+        if self.cfg.read_timeout <= 0 or self.cfg.max_connections < 1:
+            raise GovkgError("--read-timeout must be more than 0 and --max-connections at least 1")
+        for d in self.cfg.allow_load:
+            if not Path(d).is_dir():
+                raise GovkgError("--allow-load takes a folder, and this is none", path=d)
+        if self.cfg.allow_load and not self.cfg.writable:
+            raise GovkgError("--allow-load applies to a --writable server; add --writable, or drop --allow-load")
         _check_version(self.exe)
         self._upstream = self._new_upstream()
         try:
@@ -567,15 +581,74 @@ class GovkgServer:
 
 
 class _HTTPServer(ThreadingHTTPServer):
+    """The stdlib's threading server with a limit on open connections and a deadline for
+    reading each request: a thread per connection is cheap until hundreds of clients open one
+    and send nothing (or a byte a minute), so connections over ``max_connections`` are answered
+    503 at once, and one that has not sent its request (headers, then body) within
+    ``read_timeout`` seconds, or sits idle that long between requests, is closed."""
+
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 64
 
     def __init__(self, addr: tuple[str, int], handler: type[BaseHTTPRequestHandler], app: GovkgServer) -> None:
         self.app = app
+        self._deadlines: dict[socket.socket, float | None] = {}
+        self._dlock = threading.Lock()
+        self._closed = threading.Event()
         if ":" in addr[0]:
             self.address_family = socket.AF_INET6
         super().__init__(addr, handler)
+        threading.Thread(target=self._reap, name="govkg-reaper", daemon=True).start()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._dlock:
+            full = len(self._deadlines) >= self.app.cfg.max_connections
+            if not full:
+                self._deadlines[request] = time.monotonic() + self.app.cfg.read_timeout
+        if full:
+            body = (f"the server has {self.app.cfg.max_connections} connections open, its limit; retry in a "
+                    "moment, or start it with a larger --max-connections\n").encode()
+            with contextlib.suppress(OSError):
+                request.settimeout(1.0)
+                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                                b"Connection: close\r\nRetry-After: 1\r\nContent-Length: "
+                                + str(len(body)).encode() + b"\r\n\r\n" + body)
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._dlock:
+            self._deadlines.pop(request, None)
+        super().shutdown_request(request)
+
+    def reading(self, request: Any, reading: bool) -> None:
+        """Start (or stop) the clock of a connection that is to send a request or its body."""
+        with self._dlock:
+            if request in self._deadlines:
+                self._deadlines[request] = time.monotonic() + self.app.cfg.read_timeout if reading else None
+
+    def _reap(self) -> None:
+        while not self._closed.wait(0.25):
+            now = time.monotonic()
+            with self._dlock:
+                late = [r for r, d in self._deadlines.items() if d is not None and d < now]
+                for r in late:
+                    self._deadlines[r] = None
+            for r in late:  # the handler's blocked read returns, and its thread ends
+                with contextlib.suppress(OSError):
+                    r.shutdown(socket.SHUT_RDWR)
+
+    def server_close(self) -> None:
+        self._closed.set()
+        super().server_close()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # a client that went away (or was cut off for being slow) is not an error of ours
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handle_error(request, client_address)
 
 
 def _negotiate(accept: str, offered: list[str]) -> str | None:
@@ -608,6 +681,41 @@ def _negotiate(accept: str, offered: list[str]) -> str | None:
                 if best is None or cand > best:
                     best = cand
     return best[2] if best else None
+
+
+_SERVICE_REFUSED = ("SERVICE (federated query) is refused: this endpoint never reaches out to other servers; "
+                    "query each endpoint yourself")
+
+
+def _quote(iri: str) -> str:
+    from urllib.parse import quote
+
+    return quote(iri, safe="")
+
+
+def _allowed_file(source: str, folders: tuple[Path, ...]) -> Path:
+    """The file a ``LOAD <file:…>`` names, if it lies under one of the --allow-load folders.
+
+    Raises:
+        _HTTPError: 403 for a URL, or a file outside the folders (after resolving links).
+    """
+    from urllib.parse import unquote
+
+    if not folders:
+        raise _HTTPError(403, f"LOAD <{source}> is refused: this server loads no files; start it with "
+                              "--allow-load DIR to let LOAD read the RDF files under DIR (never URLs)")
+    url = urlsplit(source)
+    if url.scheme.lower() != "file" or url.netloc not in ("", "localhost") or url.query or url.fragment:
+        raise _HTTPError(403, f"LOAD <{source}> is refused: this endpoint never fetches URLs; LOAD takes "
+                              "file: IRIs of files under the --allow-load folders")
+    try:
+        path = Path(unquote(url.path)).resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise _HTTPError(400, f"LOAD <{source}>: no such file") from None
+    if not path.is_file() or not any(path.is_relative_to(Path(d).resolve()) for d in folders):
+        raise _HTTPError(403, f"LOAD <{source}> is refused: the file is not under an --allow-load folder "
+                              f"({', '.join(str(d) for d in folders)})")
+    return path
 
 
 def _host_allowed(host_header: str | None, bound: str) -> bool:
@@ -666,7 +774,12 @@ class _Handler(BaseHTTPRequestHandler):
         self._error(code, f"{message or http.client.responses.get(code, 'error')}"
                           f"{': ' + explain if explain else ''}")
 
+    def handle_one_request(self) -> None:
+        self.server.reading(self.request, True)  # the request line and headers, or an idle wait
+        super().handle_one_request()
+
     def _dispatch(self) -> None:
+        self.server.reading(self.request, False)
         try:
             if not _host_allowed(self.headers.get("Host"), self.app.cfg.host):
                 raise _HTTPError(403, "this server only answers requests addressed to it as 127.0.0.1 or "
@@ -707,7 +820,13 @@ class _Handler(BaseHTTPRequestHandler):
             raise _HTTPError(400, f"request body of {n} bytes is larger than the server's limit of "
                                   f"{self.app.cfg.max_request_bytes} bytes; send a shorter query or start the "
                                   "server with a larger --max-request-kb")
-        data = self.rfile.read(n)
+        self.server.reading(self.request, True)
+        try:
+            data = self.rfile.read(n)
+        except OSError:
+            data = b""
+        finally:
+            self.server.reading(self.request, False)
         if len(data) != n:
             raise _HTTPError(400, "the request body is shorter than its Content-Length")
         return data
@@ -808,14 +927,21 @@ class _Handler(BaseHTTPRequestHandler):
         if len(query) > 1:
             raise _HTTPError(400, "more than one 'query' parameter; send one query per request")
         text = query[0]
-        from .query import has_service, query_kind
+        from .query import check_sparql, has_service
 
-        if has_service(text):
-            raise _HTTPError(403, "SERVICE (federated query) is refused: this endpoint never reaches "
-                                  "out to other servers; query each endpoint yourself")
-        if query_kind(text) == "update":
+        try:
+            checked = check_sparql(text)
+        except QueryError as as_query:
+            try:
+                check_sparql(text, update=True)
+            except QueryError:
+                raise as_query from None  # neither a query nor an update: refused, with the query's reason
             self._write_allowed()
-            raise _HTTPError(400, "send SPARQL Update as POST with 'update' or application/sparql-update")
+            raise _HTTPError(400, "send SPARQL Update as POST with 'update' or application/sparql-update") from None
+        # the parse decides; the tokenizer may only refuse more (a word SERVICE it sees outside
+        # strings, IRIs and comments), never let through what the parse found
+        if checked.services or has_service(text):
+            raise _HTTPError(403, _SERVICE_REFUSED)
         fields: list[tuple[str, str]] = [("query", text)]
         for key in ("default-graph-uri", "named-graph-uri"):
             fields.extend((key, v) for v in params.get(key, []))
@@ -839,17 +965,57 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(status, ctype_out, data)
 
     def _update(self, body: bytes, ctype: str) -> None:
-        text = body.decode("utf-8", "replace")
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise _HTTPError(400, "the update is not valid UTF-8") from None
         if ctype.startswith("application/x-www-form-urlencoded"):
-            text = " ".join(self._form(text).get("update", []))
-        from .query import has_service
+            updates = self._form(text).get("update", [])
+            if len(updates) != 1:
+                raise _HTTPError(400, "send exactly one 'update' parameter")
+            text = updates[0]
+        from .query import check_sparql, has_service
 
-        if has_service(text):
-            raise _HTTPError(403, "SERVICE (federated query) is refused: this endpoint never reaches out")
-        status, ctype_out, data = self.app.forward("POST", "/update", body, {"Content-Type": ctype})
+        checked = check_sparql(text, update=True)
+        if checked.services or has_service(text):
+            raise _HTTPError(403, _SERVICE_REFUSED)
+        if checked.loads:
+            return self._load(checked)
+        # what was checked is what is sent: the text, not a body Oxigraph might read otherwise
+        status, ctype_out, data = self.app.forward("POST", "/update", text.encode("utf-8"),
+                                                   {"Content-Type": "application/sparql-update"})
         if status < 300:
             self.app._writes += 1
         self._send(status, ctype_out, data)
+
+    def _load(self, checked: Any) -> None:
+        """SPARQL LOAD, done by the layer: only files under an --allow-load folder, never a URL
+        (Oxigraph's own LOAD fetches whatever URL it is given)."""
+        import pyoxigraph as ox
+
+        if set(checked.operations) != {"Load"}:
+            raise _HTTPError(400, "send LOAD in an update of its own (no other operations beside it)")
+        files = []
+        for load in checked.loads:
+            path = _allowed_file(load.source, self.app.cfg.allow_load)
+            fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower()) if path.suffix else None
+            if fmt is None:
+                raise _HTTPError(400, f"LOAD <{load.source}>: unknown RDF file type {path.suffix or '(none)'}; "
+                                      "load .ttl, .nt, .nq, .trig, .rdf or .jsonld files")
+            files.append((load, path, fmt))
+        for load, path, fmt in files:
+            target = f"/store?graph={_quote(load.graph)}" if load.graph else "/store?default"
+            try:
+                data = path.read_bytes()
+            except OSError as e:
+                if load.silent:
+                    continue
+                raise _HTTPError(400, f"LOAD <{load.source}>: cannot read the file ({e.strerror})") from None
+            status, ctype_out, out = self.app.forward("POST", target, data, {"Content-Type": fmt.media_type})
+            if status >= 300 and not load.silent:
+                return self._send(status, ctype_out, out)
+            self.app._writes += 1
+        self._send(204, "text/plain; charset=utf-8", b"")
 
     def _graph_store(self, query: str) -> None:
         headers = {"Accept": self.headers.get("Accept") or "application/n-quads"}

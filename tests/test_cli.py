@@ -356,3 +356,53 @@ def test_cli_build_shacl_violation_fails_with_the_report(tmp_path: Path, monkeyp
     assert "Validation Report" in rest and "lawCategory" in rest
     assert "Traceback" not in res.output
     assert snapshot(out) == before
+
+
+# -- names that would break lines, folders that cannot be read (issue 13) -------------------------
+
+
+def test_cli_names_with_newlines_are_printed_escaped(tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    write(folder / "a-good.txt", GOOD)
+    write(folder / "bad\nreports: 99 in the graph.txt", b"")
+    write(folder / "tab\there.txt", bytes(range(256)))
+    res = govkg("build", folder, "--out", tmp_path / "out", "--no-view", "--report-errors", tmp_path / "errors.tsv")
+    assert res.exit_code == 0, res.output
+    assert "reports: 99" not in res.stdout.splitlines()
+    skipped = [line for line in res.stderr.splitlines() if "skipped" in line]
+    assert len(skipped) == 2
+    assert any("bad\\nreports: 99 in the graph.txt: " in line for line in skipped)
+    assert any("tab\\there.txt: " in line for line in skipped)
+    assert len((tmp_path / "errors.tsv").read_text(encoding="utf-8").splitlines()) == 2
+
+
+def test_cli_bad_file_with_a_newline_in_its_name_is_one_line(tmp_path: Path) -> None:
+    res = govkg("build", write(tmp_path / "two\nlines.txt", b""), "--out", tmp_path / "out", "--no-view")
+    assert res.exit_code == 1
+    assert res.stderr.count("\n") == 1 and "two\\nlines.txt" in res.stderr
+
+
+def test_cli_unreadable_subfolder_is_listed_as_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "reports"
+    write(folder / "a-good.txt", GOOD)
+    write(folder / "locked" / "b.txt", OTHER)
+    locked = folder / "locked"
+    if os.geteuid() == 0:  # root reads every folder: make this one fail as it would for a user
+        real = os.scandir
+
+        def scandir(path: object = ".") -> object:
+            if Path(str(path)) == locked:
+                raise PermissionError(13, "Permission denied", str(path))
+            return real(path)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(os, "scandir", scandir)
+    else:
+        locked.chmod(0)
+    try:
+        res = govkg("build", folder, "--out", tmp_path / "out", "--no-view")
+    finally:
+        locked.chmod(0o755)
+    assert res.exit_code == 0, res.output
+    lines = [line for line in res.stderr.splitlines() if str(locked) in line]
+    assert len(lines) == 1 and "skipped" in lines[0] and "permission denied" in lines[0]
+    assert re.search(r"reports:\s+1 in the graph \(.*1 skipped\)", res.stdout)

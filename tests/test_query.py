@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import SKOS
@@ -522,3 +522,147 @@ def test_query_doctests(module: object) -> None:
 def test_query_run_rejects_updates(store: ox.Store) -> None:
     with pytest.raises(QueryError, match="only reads"):
         run(store, "DELETE WHERE { ?s ?p ?o }")
+
+
+# -- the guard: decided on the parsed query (issue 13) -----------------------------------------
+
+# the issue's query: the old tokenizer ended the name at "\", read a string from the quote to the
+# comment's quote, and never saw SERVICE; Oxigraph did, and fetched the URL
+ESCAPED_SERVICE = ("PREFIX ex: <http://example.org/> "
+                   "SELECT * { BIND(ex:a\\' AS ?z) SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } } # '")
+
+
+def test_query_tokenizer_reads_an_escaped_prefixed_name_as_one_name() -> None:
+    toks = [(k, t) for k, t, _ in gq.tokens(ESCAPED_SERVICE) if k != "ws"]
+    assert ("pname", "ex:a\\'") in toks
+    assert gq.has_service(ESCAPED_SERVICE)
+
+
+REACHING_OUT = [
+    ESCAPED_SERVICE,
+    "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "select * { service silent <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "SELECT * { OPTIONAL { SeRvIcE <http://127.0.0.1:9/> { ?s ?p ?o } } }",
+    "SELECT * { ?s ?p ?o FILTER EXISTS { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } } }",
+    "SELECT * { { SELECT ?s { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } } } }",
+    "SELECT * { VALUES ?e { <http://127.0.0.1:9/> } SERVICE ?e { ?s ?p ?o } }",
+    "PREFIX s: <http://127.0.0.1:9/> SELECT * {#{\nSERVICE s: { ?s ?p ?o } }",
+    "ASK { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } MINUS { ?s ?p ?o } }",
+    "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+]
+
+
+@pytest.mark.parametrize("text", REACHING_OUT)
+def test_query_check_finds_every_service(text: str) -> None:
+    assert gq.check_sparql(text).services
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "LOAD <http://127.0.0.1:9/data.ttl>",
+        "load silent <http://127.0.0.1:9/data.ttl> into graph <urn:g>",
+        "CLEAR ALL ; LOAD <http://127.0.0.1:9/data.ttl>",
+        "INSERT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+        "DELETE WHERE { ?s ?p ?o } ; LOAD <file:///etc/passwd>",
+    ],
+)
+def test_query_check_finds_loads_and_services_in_updates(text: str) -> None:
+    c = gq.check_sparql(text, update=True)
+    assert c.kind == "update" and c.reaches_out
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["SELECT * { ?s ?p ?o ", "SELECT * { ?s ?p ?o } }", "SELECT * { ?s ?p ?o } ; SELECT * { SERVICE <http://127.0.0.1:9/> {} }", "SERVICE <http://127.0.0.1:9/> { }", "ex:a\\' SERVICE",
+     "SELECT * { ?s undeclared:p ?o }", "", "\x00"],
+)
+def test_query_check_refuses_what_it_cannot_parse(text: str) -> None:
+    with pytest.raises(gq.QueryError, match="syntax error"):
+        gq.check_sparql(text)
+
+
+def test_query_check_refuses_deep_nesting_before_parsing() -> None:
+    deep = "SELECT * WHERE " + "{ " * 5000 + "?s ?p ?o " + "} " * 5000
+    with pytest.raises(gq.QueryError, match=r"nests 5000 levels deep, more than the limit of 64"):
+        gq.check_sparql(deep)
+    ok = "SELECT * WHERE " + "{ " * gq.MAX_DEPTH + "?s ?p ?o " + "} " * gq.MAX_DEPTH
+    assert gq.check_sparql(ok).kind == "select"
+
+
+@pytest.mark.parametrize("name", sorted(gq.named_queries()))
+def test_query_check_passes_every_named_question(name: str) -> None:
+    c = gq.check_sparql(gq.named_query(name).sparql())
+    assert c.kind == gq.named_query(name).kind and not c.reaches_out
+
+
+def _algebra_reaches_out(text: str) -> bool:
+    """An independent look: rdflib's prepareQuery, and every node of its algebra by name."""
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    q = prepareQuery(text)
+    stack: list[object] = [q.algebra]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, CompValue):
+            if n.name in ("ServiceGraphPattern", "Load"):
+                return True
+            stack.extend(n.values())
+        elif isinstance(n, (list, tuple)):
+            stack.extend(n)
+    return False
+
+
+FRAGMENTS = ["SELECT", "select", "ASK", "*", "?s", "?p ?o", "{", "}", "(", ")", ".", ";", "SERVICE", "sErViCe",
+             "SILENT", "<http://127.0.0.1:9/x>", "ex:a\\'", "ex:b\\\\", "'", '"', "'''", '"""', "\\", "#", "\n",
+             "BIND(", "AS ?z)", "OPTIONAL", "FILTER EXISTS", "MINUS", "UNION", "LOAD", "ex:SERVICE", "?service",
+             "PREFIX ex: <http://example.org/>", "VALUES ?e { <http://127.0.0.1:9/> }", "SERVICE ?e",
+             "'SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o }'", "<x", ">", "\"a\\\"", "WHERE", "GRAPH ?g"]
+
+
+PATTERNS = ["?s ?p ?o .", "?s ex:SERVICE ?service .", "?s ?p 'SERVICE <http://127.0.0.1:9/x> { }' .",
+            "BIND(ex:a\\' AS ?z)", "BIND(ex:b\\# AS ?y)", "# SERVICE <http://127.0.0.1:9/x> {\n",
+            '?s ?p "\\"" .', "VALUES ?e { <http://127.0.0.1:9/> }", "?s ?p '''SERVICE\n''' .",
+            'FILTER(?o != "}")']
+GROUPS = st.recursive(
+    st.lists(st.sampled_from(PATTERNS), max_size=3).map(" ".join),
+    lambda inner: st.one_of(
+        inner.map(lambda g: "{ " + g + " }"),
+        inner.map(lambda g: "OPTIONAL { " + g + " }"),
+        inner.map(lambda g: "FILTER EXISTS { " + g + " }"),
+        inner.map(lambda g: "SERVICE <http://127.0.0.1:9/x> { " + g + " }"),
+        inner.map(lambda g: "sErViCe SILENT ?e { " + g + " }"),
+        st.tuples(inner, inner).map(lambda t: "{ " + t[0] + " } UNION { " + t[1] + " }"),
+        st.tuples(inner, inner).map(" ".join),
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(
+    GROUPS.map(lambda g: "PREFIX ex: <http://example.org/> SELECT * WHERE { " + g + " }"),
+    st.lists(st.sampled_from(FRAGMENTS), max_size=24).map(" ".join),
+    st.lists(st.sampled_from(FRAGMENTS), max_size=24).map("".join),
+    st.lists(st.sampled_from(FRAGMENTS), max_size=6).map(
+        lambda f: "PREFIX ex: <http://example.org/> SELECT * WHERE { ?s ?p ?o " + " ".join(f) + " }"),
+    st.text(max_size=200),
+))
+def test_query_guard_refuses_or_the_query_reaches_nothing(text: str) -> None:
+    """For any string the guard either refuses it, or the parsed query has no SERVICE or LOAD
+    and Oxigraph, running it, calls nobody."""
+    try:
+        c = gq.check_sparql(text)
+    except gq.QueryError:
+        event("refused: cannot be parsed")
+        return
+    if c.reaches_out:
+        event("refused: SERVICE")
+        return
+    event("accepted")
+    assert not _algebra_reaches_out(text)
+    try:
+        ox.Store().query(text)
+    except (SyntaxError, OSError, ValueError, RuntimeError) as e:
+        assert "127.0.0.1" not in str(e), e

@@ -892,3 +892,96 @@ def test_read_damaged_pdf_document_or_input_error() -> None:
     for i in range(0, len(seed), max(1, len(seed) // 40)):
         _read_or_input_error(seed[:i], "x.pdf")
         _read_or_input_error(seed[:i] + b"\x00\xff" * 4 + seed[i + 8 :], "x.pdf")
+
+
+# -- NUL bytes, one-line reports, unreadable folders (issue 13) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (REPORT.encode()[:30] + b"\x00" + REPORT.encode()[30:], "is text with 1 NUL byte (U+0000, a zero byte) at byte 30"),
+        (REPORT.encode() + b"\x00" * 3, "is text with 3 NUL bytes"),
+        (REPORT.encode("gb18030")[:20] + b"\x00" + REPORT.encode("gb18030")[20:], "is text with 1 NUL byte"),
+        (b"\x00" * 1000, "holds only 1,000 NUL bytes (zero bytes) and no text"),
+        (b"\x00", "holds only 1 NUL byte"),
+    ],
+    ids=["one-nul", "trailing-nuls", "gbk-nul", "thousand-nuls", "one-nul-only"],
+)
+def test_read_nul_bytes_are_named_for_what_they_are(data: bytes, said: str) -> None:
+    with pytest.raises(InputError) as err:
+        read_bytes(data, path="r.txt")
+    assert said in str(err.value) and "\n" not in str(err.value)
+    assert "binary" not in str(err.value) and "is empty" not in str(err.value)
+
+
+def test_read_binary_with_nuls_is_still_binary() -> None:
+    with pytest.raises(InputError, match="binary file"):
+        read_bytes(bytes(range(256)) * 4, path="r.txt")
+
+
+def test_read_report_in_one_paragraph_is_content() -> None:
+    """A title line and the whole report (page furniture first) as one 3,500-character line,
+    as text copied out of a web page often is: the body was debris, now it is content."""
+    lines = sample_path().read_text(encoding="utf-8").split("\n")
+    one = lines[0] + "\n" + "".join(x.strip() for x in lines[1:]) + "\n"
+    assert len(one.split("\n")[1]) > 3400 and one.split("\n")[1].startswith("发布时间:")
+    doc = read_text(one, path="one.txt")
+    check_invariants(doc)
+    body = "".join(lines_of(doc)[1:])
+    assert len(body) > 3400
+    assert "发布时间" not in body and body.startswith("2021年以来")
+    assert doc.meta.published is not None  # the furniture still gives its date
+
+
+def test_read_report_in_one_paragraph_builds(tmp_path: Path) -> None:
+    from graph.pipeline import extract_document
+
+    lines = sample_path().read_text(encoding="utf-8").split("\n")
+    one = lines[0] + "\n" + "".join(x.strip() for x in lines[1:]) + "\n"
+    ex = extract_document(read_text(one, path="one.txt"))
+    whole = extract_document(read_path(sample_path()))
+    assert len(ex.entities) >= 0.8 * len(whole.entities)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "发布时间:2022-01-04 16:46 来源:监利市人民政府 浏览次数:1234",
+        "当前位置:首页 > 政务公开 > 法治政府建设",
+        "【打印本页】【关闭窗口】",
+        "版权所有:监利市人民政府 ICP备12345678号",
+    ],
+)
+def test_read_page_furniture_is_still_debris(line: str) -> None:
+    doc = read_text(f"{TITLE}\n{line}\n" + "\n".join(BODY), path="r.txt")
+    assert line not in lines_of(doc)
+    assert all("浏览次数" not in x and "打印本页" not in x for x in lines_of(doc))
+
+
+def test_read_unreadable_subfolder_is_listed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    (tmp_path / "ok").mkdir()
+    (tmp_path / "ok" / "a.txt").write_text(REPORT, encoding="utf-8")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "b.txt").write_text(REPORT, encoding="utf-8")
+    if os.geteuid() == 0:  # root reads every folder: make this one fail as it would for a user
+        real = os.scandir
+
+        def scandir(path: object = ".") -> object:
+            if Path(str(path)) == locked:
+                raise PermissionError(13, "Permission denied", str(path))
+            return real(path)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(os, "scandir", scandir)
+    else:
+        locked.chmod(0)
+    skipped: list[tuple[Path, str]] = []
+    try:
+        found = list(iter_paths([tmp_path], on_skip=lambda p, why: skipped.append((p, why))))
+    finally:
+        locked.chmod(0o755)
+    assert found == [tmp_path / "ok" / "a.txt"]
+    assert [p for p, _ in skipped] == [locked] and "permission denied" in skipped[0][1]

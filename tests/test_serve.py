@@ -3,6 +3,7 @@ with SPARQLWrapper and plain HTTP; the query page in headless Chromium."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import http.client
 import io
@@ -586,3 +587,187 @@ def test_serve_errors_before_start(tmp_path: Path) -> None:
     res = subprocess.run([sys.executable, "-m", "graph", "serve", "--store", str(tmp_path / "nothing")],
                          capture_output=True, text=True, timeout=60)
     assert res.returncode == 1 and "run `govkg build`" in res.stderr and "Traceback" not in res.stderr
+
+
+# -- the guard, nesting, slow clients (issue 13) -------------------------------------------------
+
+
+class _Listener:
+    """A TCP port that records whether anyone connected: an endpoint that reaches out would."""
+
+    def __enter__(self) -> _Listener:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.sock.settimeout(0.5)
+        self.port = self.sock.getsockname()[1]
+        return self
+
+    def called(self) -> bool:
+        try:
+            conn, _ = self.sock.accept()
+        except TimeoutError:
+            return False
+        conn.close()
+        return True
+
+    def __exit__(self, *exc: object) -> None:
+        self.sock.close()
+
+
+def _reaching_out(port: int) -> list[str]:
+    url = f"http://127.0.0.1:{port}/x"
+    return [
+        # the issue's query: the tokenizer read a string from ex:a\' and missed SERVICE
+        f"PREFIX ex: <http://example.org/> SELECT * {{ BIND(ex:a\\' AS ?z) SERVICE <{url}> {{ ?s ?p ?o }} }} # '",
+        f"PREFIX ex: <http://example.org/> SELECT * {{ BIND(ex:a\\\" AS ?z) SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"select * {{ service silent <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * {{ OPTIONAL {{ SeRvIcE <{url}> {{ ?s ?p ?o }} }} }}",
+        f"SELECT * {{ ?s ?p ?o FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} LIMIT 1",
+        f"SELECT * {{ {{ SELECT ?s {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+        f"SELECT * {{ VALUES ?e {{ <{url}> }} SERVICE ?e {{ ?s ?p ?o }} }}",
+        f"PREFIX s: <{url}> SELECT * {{#{{\nSERVICE s: {{ ?s ?p ?o }} }}",
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    ]
+
+
+@pytest.mark.parametrize("case", range(len(_reaching_out(1))))
+def test_serve_refuses_service_however_it_is_spelled(server: Server, case: int) -> None:
+    with _Listener() as ear:
+        query = _reaching_out(ear.port)[case]
+        status, _, body = get_query(server, query)
+        post = request(server, "POST", "/sparql", query, {"Content-Type": "application/sparql-query"})
+        assert status == 403 and b"SERVICE" in body, body
+        assert post[0] == 403
+        assert not ear.called(), "the endpoint connected to the SERVICE URL"
+
+
+@pytest.mark.parametrize(("method", "body", "ctype"), [
+    ("GET", "LOAD <http://127.0.0.1:{port}/x.ttl>", None),
+    ("GET", "load silent <http://127.0.0.1:{port}/x.ttl> into graph <urn:g>", None),
+    ("POST", "update=" + urllib.parse.quote("LOAD <http://127.0.0.1:{port}/x.ttl>"), "application/x-www-form-urlencoded"),
+    ("POST", "LOAD <http://127.0.0.1:{port}/x.ttl>", "application/sparql-update"),
+    ("POST", "query=" + urllib.parse.quote("CLEAR ALL ; LOAD <http://127.0.0.1:{port}/x.ttl>"),
+     "application/x-www-form-urlencoded"),
+    ("POST", "INSERT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:{port}/> { ?s ?p ?o } }", "application/sparql-update"),
+])
+def test_serve_read_only_refuses_load_and_updates_however_sent(server: Server, method: str, body: str,
+                                                               ctype: str | None) -> None:
+    with _Listener() as ear:
+        text = body.replace("{port}", str(ear.port)).replace("%7Bport%7D", str(ear.port))
+        before = _count(server)
+        if method == "GET":
+            status, _, answer = get_query(server, text)
+        else:
+            status, _, answer = request(server, method, "/sparql", text, {"Content-Type": ctype or ""})
+        assert status == 403 and b"read-only" in answer, answer
+        assert not ear.called()
+        assert _count(server) == before
+
+
+@pytest.mark.parametrize("query", ["SELECT * { ?s ?p ?o } }", "SELECT * { ?s nope:p ?o }", "SERVICE", "\x01"])
+def test_serve_refuses_what_it_cannot_parse(server: Server, query: str) -> None:
+    status, _, body = get_query(server, query)
+    assert status == 400 and b"syntax error" in body
+
+
+def test_serve_refuses_deep_nesting_and_the_engine_lives(server: Server) -> None:
+    engines = server.children()
+    deep = "SELECT * WHERE " + "{ " * 5000 + "?s ?p ?o " + "} " * 5000
+    status, _, body = request(server, "POST", "/sparql", deep, {"Content-Type": "application/sparql-query"})
+    assert status == 400 and b"nests 5000 levels deep" in body
+    for _ in range(4):
+        assert get_query(server, AGENCIES)[0] == 200
+    assert server.children() == engines, "the Oxigraph process was restarted"
+
+
+def _threads(pid: int) -> int:
+    status = (Path("/proc") / str(pid) / "status").read_text()
+    return int(re.search(r"^Threads:\s+(\d+)$", status, re.M).group(1))  # type: ignore[union-attr]
+
+
+def test_serve_idle_and_trickling_clients_are_cut_off(sample_build: BuildResult, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(sample_build.files["store"], store)
+    srv = start_server(store, tmp_path / "serve.log", "--read-timeout", "1", "--max-connections", "8")
+    socks: list[socket.socket] = []
+    try:
+        base = _threads(srv.proc.pid)
+        for i in range(40):  # half-sent requests: a request line and no end of headers
+            s = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+            s.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n" if i % 2 else b"G")
+            socks.append(s)
+        time.sleep(0.3)
+        assert _threads(srv.proc.pid) <= base + 8 + 2
+        refused = 0
+        for s in socks[8:]:
+            answer = s.recv(200)
+            refused += answer.startswith(b"HTTP/1.1 503")
+        assert refused >= 30
+        t0 = time.monotonic()
+        for s in socks[:8]:  # trickle a byte now and then: the deadline holds anyway
+            with contextlib.suppress(OSError):
+                s.sendall(b"X")
+        for s in socks[:8]:
+            s.settimeout(5)
+            with contextlib.suppress(OSError):
+                while s.recv(200):
+                    pass
+        assert time.monotonic() - t0 < 4, "half-sent requests were held open"
+        deadline = time.monotonic() + 5
+        while _threads(srv.proc.pid) > base + 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _threads(srv.proc.pid) <= base + 1
+        assert get_query(srv, AGENCIES)[0] == 200
+    finally:
+        for s in socks:
+            s.close()
+        stop_server(srv)
+
+
+def test_serve_writable_loads_only_files_under_allow_load(sample_build: BuildResult, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(sample_build.files["store"], store)
+    allowed = tmp_path / "allowed"
+    allowed.mkdir()
+    (allowed / "extra.nt").write_text("<urn:test:a> <urn:test:b> \"loaded\" .\n", encoding="utf-8")
+    outside = tmp_path / "secret.nt"
+    outside.write_text("<urn:test:x> <urn:test:y> \"secret\" .\n", encoding="utf-8")
+    (allowed / "link.nt").symlink_to(outside)
+    srv = start_server(store, tmp_path / "serve.log", "--writable", "--allow-load", str(allowed))
+
+    def update(text: str) -> tuple[int, bytes]:
+        status, _, body = request(srv, "POST", "/update", text, {"Content-Type": "application/sparql-update"})
+        return status, body
+
+    try:
+        with _Listener() as ear:
+            status, body = update(f"LOAD <http://127.0.0.1:{ear.port}/data.ttl> INTO GRAPH <urn:test:g>")
+            assert status == 403 and b"never fetches URLs" in body
+            status, body = update(f"INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <http://127.0.0.1:{ear.port}/> {{ ?s ?p ?o }} }}")
+            assert status == 403 and b"SERVICE" in body
+            assert not ear.called()
+        assert update(f"LOAD <{outside.as_uri()}>")[0] == 403
+        assert update(f"LOAD <{(allowed / 'link.nt').as_uri()}>")[0] == 403  # a link out of the folder
+        assert update(f"LOAD <{(allowed / 'extra.nt').as_uri()}> ; DROP ALL")[0] == 400
+        status, body = update(f"LOAD <{(allowed / 'extra.nt').as_uri()}> INTO GRAPH <urn:test:g>")
+        assert status in (200, 204), body
+        assert json.loads(get_query(srv, 'ASK { GRAPH <urn:test:g> { <urn:test:a> ?p "loaded" } }')[2])["boolean"]
+        assert not json.loads(get_query(srv, 'ASK { GRAPH ?g { ?s ?p "secret" } }')[2])["boolean"]
+    finally:
+        stop_server(srv)
+
+
+def test_serve_build_runs_while_serving(sample_build: BuildResult, tmp_path: Path) -> None:
+    """A build takes the output folder's lock; the server takes none and answers meanwhile."""
+    from graph.pipeline import BuildLock
+
+    out = tmp_path / "out"
+    shutil.copytree(sample_build.out_dir, out, symlinks=True)
+    srv = start_server(out / "store", tmp_path / "serve.log")
+    try:
+        with BuildLock(out):
+            assert get_query(srv, AGENCIES)[0] == 200
+    finally:
+        stop_server(srv)
