@@ -15,13 +15,27 @@ law="长江保护法")`` gives a pandas DataFrame). Stages, one module each: rea
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import GovkgError
-from .pipeline import BuildResult, build, extract, sample_path
 
 if TYPE_CHECKING:
     from rdflib import Dataset
+
+    from .pipeline import BuildResult, build, extract, sample_path
+
+# build, extract, sample_path and BuildResult come from graph.pipeline, which loads rdflib; they
+# are imported on first use so that `import graph` (and `govkg query`, which needs none of them)
+# stays cheap.
+_LAZY = frozenset(("build", "extract", "sample_path", "BuildResult"))
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from . import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module 'graph' has no attribute {name!r}")
 
 __all__ = ["build", "extract", "load", "sample_path", "BuildResult", "GovkgError", "__version__"]
 __version__ = "0.1.0"
