@@ -15,7 +15,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from .errors import GovkgError, ValidationError, shown
-from .vocab import DEFAULT_BASE
+from .names import DEFAULT_BASE
 
 app = typer.Typer(
     name="govkg",

@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import QueryError, StoreError
-from .vocab import DEFAULT_BASE, ontology_dir
-from .vocab import PREFIXES as _VOCAB_PREFIXES
+from .names import DEFAULT_BASE, ontology_dir
+from .names import PREFIXES as _VOCAB_PREFIXES
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -6,33 +6,14 @@ that the terms here and the ones ``ontology/govkg.ttl`` declares are the same se
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
+
+from .names import DEFAULT_BASE, PREFIXES, ontology_dir
 
 __all__ = ["GOVKG", "ONTOLOGY_IRI", "ELI", "NIF", "QB", "DEFAULT_BASE", "PREFIXES", "ontology_dir"]
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/govkg/ontology")
-#: Where entity, report and sentence IRIs live unless ``--base-iri`` says otherwise.
-DEFAULT_BASE = "https://w3id.org/govkg/id/"
-
-#: The prefixes govkg writes and reads its RDF with (serialised chunks, query results).
-PREFIXES: dict[str, str] = {
-    "govkg": "https://w3id.org/govkg/ontology#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "org": "http://www.w3.org/ns/org#",
-    "eli": "http://data.europa.eu/eli/ontology#",
-    "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
-    "qb": "http://purl.org/linked-data/cube#",
-    "prov": "http://www.w3.org/ns/prov#",
-}
-
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
 QB = Namespace("http://purl.org/linked-data/cube#")
@@ -109,18 +90,3 @@ class GOVKG(DefinedNamespace):
     about: URIRef
     surface: URIRef
     approximate: URIRef
-
-
-def ontology_dir() -> Path:
-    """The folder holding govkg.ttl, shapes.ttl and queries/: the checkout's ``ontology/``,
-    or the copy installed with the package."""
-    here = Path(__file__).resolve().parent
-    src = here.parent / "ontology"
-    if (src / "govkg.ttl").is_file():
-        return src
-    installed = here / "ontology"
-    if (installed / "govkg.ttl").is_file():
-        return installed
-    raise FileNotFoundError(
-        "govkg's ontology files are missing; reinstall govkg (pip install .) from a full checkout"
-    )
