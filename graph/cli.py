@@ -192,6 +192,11 @@ def view(
     max_nodes: Annotated[
         int | None, typer.Option("--max-nodes", min=1, help="Keep the N best-connected nodes and say what was left out.")
     ] = None,
+    overview: Annotated[
+        bool | None,
+        typer.Option("--overview/--detail", help="What reports share, or every node [default: overview from 4 reports on]."),
+    ] = None,
+    isolated: Annotated[bool, typer.Option("--isolated", help="Also draw nodes that have no edge.")] = False,
 ) -> None:
     """Draw the offline interactive graph view (one HTML file) from an existing graph.
 
@@ -203,7 +208,8 @@ def view(
     target = out if out is not None else Path("output") / "graph.html"
     try:
         stats = write_view(load(graph_file), target, report=report,
-                           types=types.split(",") if types else None, max_nodes=max_nodes)
+                           types=types.split(",") if types else None, max_nodes=max_nodes,
+                           overview=overview, isolated=isolated)
     except GovkgError as e:  # parser messages can span lines; the user gets one
         fail(GovkgError(" ".join(str(e).split())))
     except Exception as e:  # noqa: BLE001 - one line, not a traceback, for the user
