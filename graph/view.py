@@ -1181,12 +1181,13 @@ def write_view(
     title: str | None = None,
     overview: bool | None = None,
     isolated: bool = False,
+    min_reports: int | None = None,
 ) -> ViewStats:
     """Render the view (see :func:`render_view`) and write it to ``path`` atomically."""
     from .pipeline import atomic_write
 
     html, stats = render_view(data, report=report, types=types, max_nodes=max_nodes, title=title,
-                              overview=overview, isolated=isolated)
+                              overview=overview, isolated=isolated, min_reports=min_reports)
     target = Path(path)
 
     def write(tmp: Path) -> None:
