@@ -229,6 +229,8 @@ def test_cli_batch_skips_the_bad_report_and_builds_the_rest(tmp_path: Path, bad:
     res = govkg("build", folder, "--out", out, "--no-view")
     assert res.exit_code == 0, res.output
     assert re.search(r"reports?\b[^\n]*\b2\b", res.stdout)
+    # files and reports each counted in their own unit
+    assert "2 in the graph, from 2 files (2 added, 0 changed, 0 unchanged); 1 file skipped (below)" in res.stdout
     skipped = [line for line in res.stderr.splitlines() if bad[0] in line]
     assert len(skipped) == 1 and "skipped" in skipped[0]
     graphs = report_graphs(load(out / "graph.trig"))
@@ -356,3 +358,10 @@ def test_cli_build_shacl_violation_fails_with_the_report(tmp_path: Path, monkeyp
     assert "Validation Report" in rest and "lawCategory" in rest
     assert "Traceback" not in res.output
     assert snapshot(out) == before
+
+
+def test_cli_version() -> None:
+    from graph import __version__
+
+    res = govkg("--version")
+    assert res.exit_code == 0 and res.stdout.strip() == f"govkg {__version__}"
