@@ -136,10 +136,10 @@ def build(
              f"--jobs {os.cpu_count() or 2} does the same here without it", err=True)
 
 
-@app.command()
+@app.command(options_metavar="--endpoint URL [--auth USER:PASSWORD] [--out DIR] [OPTIONS]")
 def push(
     endpoint: Annotated[
-        str, typer.Option("--endpoint", "-e", help="The server's SPARQL query endpoint (checks what it holds).")
+        str, typer.Option("--endpoint", "-e", metavar="URL", help="The server's SPARQL query endpoint (checks what it holds).")
     ],
     graph_store: Annotated[
         str | None,
