@@ -73,6 +73,8 @@ OVERVIEW_MIN_REPORTS = 4
 OVERVIEW_MAX_NODES = 1200
 #: Nodes whose labels stay readable at any zoom, the fitted view included.
 LABELS_AT_FIT = 40
+#: Source sentences per entity and per relation in an overview's side panel.
+_OVERVIEW_SENTENCES = 10
 _SEED = 7
 _LABEL_MAX = 16
 _FONT = '"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif'
@@ -920,6 +922,18 @@ def _prepare(
         for r in rel_list["rels"]:
             if r["p"] not in pred_labels:
                 pred_labels[r["p"]] = list(ix.term_label(URIRef(r["p"])))
+    if overview:  # a law named in 400 reports: its first sentences, not all 2,000 (the page would weigh 30 MB)
+        for d in info.values():
+            for key in ("mentions",):
+                if len(d.get(key, ())) > _OVERVIEW_SENTENCES:
+                    d["mentionsTotal"] = len(d[key])
+                    d[key] = d[key][:_OVERVIEW_SENTENCES]
+            for r in d["rels"]:
+                r["ev"] = r["ev"][:_OVERVIEW_SENTENCES]
+        used = {k for d in info.values() for k, _ in d.get("mentions", ())}
+        used |= {ev[0] for d in info.values() for r in d["rels"] for ev in r["ev"]}
+        used |= {d["sentence"][0] for d in info.values() if d.get("sentence")}
+        sentences.table = {k: v for k, v in sentences.table.items() if k in used}
     others = {r["other"] for d in info.values() for r in d["rels"]} | {
         d.get(k) for d in info.values() for k in ("about", "creator", "locality")}
     left_set = set(left)

@@ -432,7 +432,8 @@
       }
       var ol = h("ol", { className: "sentences" });
       d.mentions.forEach(function (m) { ol.appendChild(sentenceItem(m[0], m[1])); });
-      out = out.concat(section("出处句子 (" + d.mentions.length + ")", "Source sentences", ol));
+      out = out.concat(section("出处句子 (" + (d.mentionsTotal ? d.mentions.length + " / " + d.mentionsTotal : d.mentions.length) + ")",
+        d.mentionsTotal ? "Source sentences, the first " + d.mentions.length + " (--report shows a report's all)" : "Source sentences", ol));
     }
     if (d.rels.length) {
       var ul = h("ul", { className: "rels" });
