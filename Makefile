@@ -19,8 +19,10 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(BIN)/govkg build --out output
 
+# Chromium for the browser tests, and a CJK font: without fonts-noto-cjk every Chinese label
+# in headless Chromium is an empty box (a browser test checks it)
 browser:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+	@{ command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; } || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null; }
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest

@@ -27,8 +27,20 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"govkg {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
     """govkg: knowledge graphs from Chinese government reports."""
 
 
@@ -39,6 +51,10 @@ def fail(err: BaseException) -> NoReturn:
     msg = str(err) if isinstance(err, GovkgError) else f"internal error: {type(err).__name__}: {err} (set GOVKG_DEBUG=1 for the traceback)"
     typer.echo(f"govkg: error: {msg}", err=True)
     raise typer.Exit(1)
+
+
+#: Below this many reports to extract, a local Dask cluster costs more than it saves.
+_DASK_PAYS_OFF = 1000
 
 
 @app.command()
@@ -97,8 +113,15 @@ def build(
         fail(e)
     echo = typer.echo
     x = res.extras
-    echo(f"reports:        {res.reports} in the graph ({x.get('added', '0')} added, {x.get('changed', '0')} changed, "
-         f"{x.get('removed', '0')} removed, {x.get('unchanged', '0')} unchanged, {len(res.skipped)} skipped)")
+    # files and reports differ (a report saved twice is built once; a skipped file adds none):
+    # count each in its own unit
+    files = sum(int(x.get(k, "0")) for k in ("added", "changed", "unchanged"))
+    line = (f"reports:        {res.reports} in the graph, from {files} file{'s' if files != 1 else ''} "
+            f"({x.get('added', '0')} added, {x.get('changed', '0')} changed, {x.get('unchanged', '0')} unchanged")
+    line += f"; {x.get('removed', '0')} removed)" if x.get("removed", "0") != "0" else ")"
+    if res.skipped:
+        line += f"; {len(res.skipped)} file{'s' if len(res.skipped) != 1 else ''} skipped (below)"
+    echo(line)
     for s in res.skipped:
         echo(f"  skipped {shown(s.path)}: {s.reason}", err=True)
     for dup, first in res.duplicates:
@@ -118,12 +141,17 @@ def build(
         echo(f"{'errors:':15} {shown(report_errors)}")
     if "html" in res.files:
         echo(f"open the graph view: file://{shown(res.files['html'].resolve())}")
+    done = int(x.get("added", "0")) + int(x.get("changed", "0"))
+    if scheduler == "local" and done < _DASK_PAYS_OFF:
+        echo(f"  note: --scheduler local started a Dask cluster for {done} report(s); Dask pays off only for "
+             f"large corpora (thousands of reports) or several machines (--scheduler tcp://HOST:PORT): "
+             f"--jobs {os.cpu_count() or 2} does the same here without it", err=True)
 
 
-@app.command()
+@app.command(options_metavar="--endpoint URL [--auth USER:PASSWORD] [--out DIR] [OPTIONS]")
 def push(
     endpoint: Annotated[
-        str, typer.Option("--endpoint", "-e", help="The server's SPARQL query endpoint (checks what it holds).")
+        str, typer.Option("--endpoint", "-e", metavar="URL", help="The server's SPARQL query endpoint (checks what it holds).")
     ],
     graph_store: Annotated[
         str | None,
@@ -204,6 +232,11 @@ def view(
     max_nodes: Annotated[
         int | None, typer.Option("--max-nodes", min=1, help="Keep the N best-connected nodes and say what was left out.")
     ] = None,
+    overview: Annotated[
+        bool | None,
+        typer.Option("--overview/--detail", help="What reports share, or every node [default: overview from 4 reports on]."),
+    ] = None,
+    isolated: Annotated[bool, typer.Option("--isolated", help="Also draw nodes that have no edge.")] = False,
 ) -> None:
     """Draw the offline interactive graph view (one HTML file) from an existing graph.
 
@@ -215,7 +248,8 @@ def view(
     target = out if out is not None else Path("output") / "graph.html"
     try:
         stats = write_view(load(graph_file), target, report=report,
-                           types=types.split(",") if types else None, max_nodes=max_nodes)
+                           types=types.split(",") if types else None, max_nodes=max_nodes,
+                           overview=overview, isolated=isolated)
     except GovkgError as e:  # parser messages can span lines; the user gets one
         fail(GovkgError(" ".join(str(e).split())))
     except Exception as e:  # noqa: BLE001 - one line, not a traceback, for the user

@@ -22,27 +22,25 @@ line, not a rewrite of the whole record, so that a push of 10,000 graphs stays l
 journal is folded into the record at the end. A push that is interrupted therefore resumes
 where it stopped.
 
-Only the standard library talks HTTP (urllib): Basic or Digest authentication, whichever the
-server asks for (Virtuoso's ``-auth`` endpoints ask for Digest), bounded retries with backoff
-on 5xx answers and lost connections, and one-line errors that say what to do.
+httpx talks HTTP, with its Basic and Digest authentication classes (whichever the server asks
+for: Virtuoso's ``-auth`` endpoints ask for Digest); a plain loop retries, boundedly and with
+backoff, on 5xx answers and lost connections; errors are one line that says what to do.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import fcntl
 import hashlib
 import json
-import socket
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+
+import httpx
 
 from .errors import GovkgError
 
@@ -185,113 +183,75 @@ def record_path(out_dir: str | Path, graph_store: str) -> Path:
 # HTTP
 
 
-class _Client:
-    """urllib with authentication, timeouts, bounded retries and errors that say what to do."""
+class _Login(httpx.Auth):
+    """Basic or Digest, whichever the server asks for, and no credentials until it asks.
 
-    def __init__(self, auth: tuple[str, str] | None, timeout: float, retries: int, backoff: float,
-                 urls: Iterable[str]) -> None:
-        self.auth = auth
+    The first 401 decides: a server that offers Digest gets Digest (httpx's, which hashes
+    UTF-8, so a password may be in Chinese, and speaks SHA-256), and never sees the password;
+    one that offers only Basic gets Basic, and from then on at once rather than every PUT body
+    twice.
+    """
+
+    def __init__(self, user: str, password: str) -> None:
+        self._basic = httpx.BasicAuth(user, password)
+        self._digest = httpx.DigestAuth(user, password)
+        self._chosen: httpx.Auth | None = None
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if self._chosen is not None:
+            yield from self._chosen.auth_flow(request)
+            return
+        response = yield request
+        if response.status_code != 401:
+            return
+        offered = {h.split(None, 1)[0].lower() for h in response.headers.get_list("www-authenticate") if h.strip()}
+        if "digest" in offered:
+            self._chosen = self._digest
+        elif "basic" in offered:
+            self._chosen = self._basic
+        else:
+            where = str(request.url).split("?", 1)[0]
+            raise PushError(f"{where} asks for a kind of login this tool does not speak "
+                            f"({', '.join(sorted(offered)) or 'none named'}); use a server endpoint that takes "
+                            "Basic or Digest")
+        yield from self._chosen.auth_flow(request)
+
+
+class _Client:
+    """httpx with a login, a timeout, a plain bounded retry loop and errors that say what to do."""
+
+    def __init__(self, auth: tuple[str, str] | None, timeout: float, retries: int, backoff: float) -> None:
         self.timeout = timeout
         self.retries = max(0, retries)
         self.backoff = max(0.0, backoff)
-        handlers: list[urllib.request.BaseHandler] = []
-        if auth is not None:
-            # no credentials until the server asks for them: it then says Basic or Digest, and
-            # a Digest server never sees the password
-            mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-            for u in urls:
-                parts = urllib.parse.urlsplit(u)
-                mgr.add_password(None, f"{parts.scheme}://{parts.netloc}/", *auth)
-            handlers += [_DigestAuth(mgr), _BasicAuth(mgr, *auth)]
-        self.opener = urllib.request.build_opener(*handlers)
+        self.http = httpx.Client(auth=_Login(*auth) if auth is not None else None, timeout=timeout,
+                                 follow_redirects=False)
+
+    def close(self) -> None:
+        self.http.close()
 
     def request(self, method: str, url: str, body: bytes | None = None,
                 headers: dict[str, str] | None = None) -> tuple[int, bytes]:
-        """Send one request, retrying on 5xx and lost connections; (status, body) of a 2xx or
-        3xx answer, else :class:`_HTTPStatusError` / :class:`PushError`."""
+        """Send one request, retrying on 5xx and lost connections; (status, body) of a 2xx
+        answer, else :class:`_HTTPStatusError` / :class:`PushError`."""
         attempt = 0
         while True:
-            req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
             wait: float | None = None
             try:
-                with self.opener.open(req, timeout=self.timeout) as resp:
-                    return resp.status, resp.read()
-            except urllib.error.HTTPError as e:
-                try:
-                    text = e.read() if e.fp is not None else b""
-                    e.close()
-                except (OSError, AttributeError):
-                    text = b""
-                if e.code not in RETRY_STATUSES or attempt >= self.retries:
-                    raise _HTTPStatusError(e.code, _short(text) or str(e.reason), attempt + 1,
-                                       e.headers.get("Location", "") if e.headers else "") from None
-                wait = _retry_after(e.headers.get("Retry-After") if e.headers else None)
-            except ValueError as e:
-                where = url.split("?", 1)[0]
-                if "does not support" in str(e):  # urllib's auth handlers, on NTLM, Negotiate...
-                    raise PushError(f"{where} asks for a kind of login this tool does not speak ({e}); use a "
-                                    "server endpoint that takes Basic or Digest") from None
-                raise PushError(f"{where}: {e}") from None
-            except (urllib.error.URLError, OSError) as e:
-                reason = e.reason if isinstance(e, urllib.error.URLError) else e
+                resp = self.http.request(method, url, content=body, headers=headers)
+            except httpx.TransportError as e:
                 if attempt >= self.retries:
-                    where = url.split("?", 1)[0]
-                    raise PushError(_unreachable(where, reason, self.timeout, attempt + 1)) from None
+                    raise PushError(_unreachable(url.split("?", 1)[0], e, self.timeout, attempt + 1)) from None
+            else:
+                if resp.status_code < 300:
+                    return resp.status_code, resp.content
+                if resp.status_code not in RETRY_STATUSES or attempt >= self.retries:
+                    raise _HTTPStatusError(resp.status_code, _short(resp.content) or resp.reason_phrase,
+                                           attempt + 1, resp.headers.get("Location", ""))
+                wait = _retry_after(resp.headers.get("Retry-After"))
             attempt += 1
             delay = self.backoff * 2 ** (attempt - 1)
             time.sleep(min(MAX_WAIT, wait if wait is not None else delay))
-
-
-class _DigestAuth(urllib.request.HTTPDigestAuthHandler):
-    """Digest that hashes UTF-8 (RFC 7616) rather than ASCII, so a password may be in Chinese,
-    and that also speaks SHA-256."""
-
-    def get_algorithm_impls(self, algorithm):  # type: ignore[no-untyped-def, override]
-        names = {"MD5": "md5", "SHA": "sha1", "SHA-256": "sha256"}
-        if algorithm not in names:
-            raise ValueError(f"Unsupported digest authentication algorithm {algorithm!r}")
-        name = names[algorithm]
-
-        def h(x: str) -> str:
-            return hashlib.new(name, x.encode("utf-8")).hexdigest()
-
-        def kd(secret: str, data: str) -> str:
-            return h(f"{secret}:{data}")
-
-        return h, kd
-
-
-class _BasicAuth(urllib.request.HTTPBasicAuthHandler):
-    """Basic auth that gives way to Digest, and that, once Basic has worked on a host, sends it
-    at once to that host rather than every PUT body twice.
-
-    urllib's own Basic handler raises ValueError on a ``WWW-Authenticate: Digest`` header even
-    when a Digest handler beside it has answered it, and its "prior auth" password manager
-    would send Basic after a Digest login too, handing a Digest server the password in clear.
-    """
-
-    def __init__(self, mgr: urllib.request.HTTPPasswordMgr, user: str, password: str) -> None:
-        super().__init__(mgr)
-        self._header = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-        self._proven: set[str] = set()  # hosts that took it
-
-    def http_error_auth_reqed(self, authreq, host, req, headers):  # type: ignore[no-untyped-def, override]
-        if not any(h.strip().lower().startswith("basic") for h in headers.get_all(authreq) or []):
-            return None
-        return super().http_error_auth_reqed(authreq, host, req, headers)
-
-    def http_request(self, req):  # type: ignore[no-untyped-def, override]
-        if req.host in self._proven and not req.has_header("Authorization"):
-            req.add_unredirected_header("Authorization", self._header)
-        return req
-
-    def http_response(self, req, response):  # type: ignore[no-untyped-def, override]
-        if req.get_header("Authorization") == self._header and 200 <= response.code < 300:
-            self._proven.add(req.host)
-        return response
-
-    https_request = http_request
-    https_response = http_response
 
 
 class _HTTPStatusError(Exception):
@@ -322,17 +282,20 @@ def _retry_after(value: str | None) -> float | None:
         return None
 
 
-def _unreachable(url: str, reason: object, timeout: float, attempts: int) -> str:
+def _unreachable(url: str, reason: httpx.TransportError, timeout: float, attempts: int) -> str:
     tries = f" ({attempts} attempts)" if attempts > 1 else ""
-    if isinstance(reason, (TimeoutError, socket.timeout)) or "timed out" in str(reason):
+    if isinstance(reason, httpx.TimeoutException):
         return (f"{url} did not answer within {timeout:g} s{tries}; check that the server is up, "
                 "or give it longer with --timeout")
-    if isinstance(reason, ConnectionRefusedError):
+    text = " ".join(str(reason).split())
+    if isinstance(reason, httpx.ConnectError) and "refused" in text.lower():
         why = "connection refused"
-    elif isinstance(reason, socket.gaierror):
+    elif isinstance(reason, httpx.ConnectError) and any(
+            w in text.lower() for w in ("name or service not known", "nodename nor servname", "name resolution",
+                                        "getaddrinfo")):
         why = "unknown host"
     else:
-        why = " ".join(str(reason).split()) or type(reason).__name__
+        why = text or type(reason).__name__
     return f"cannot reach {url} ({why}){tries}; check that the server is running and the URL is right"
 
 
@@ -621,63 +584,64 @@ def push(
             return PushResult(endpoint, store, tuple(todo), len(same), tuple(gone), dry_run=True,
                               seconds=time.perf_counter() - t0, record=record.path)
 
-        client = _Client(creds, timeout, retries, backoff, [endpoint, store])
+        client = _Client(creds, timeout, retries, backoff)
+        with contextlib.closing(client):
 
-        def count(iris: list[str]) -> dict[str, int]:
-            return _count_graphs(client, endpoint, iris, auth=creds is not None)
+            def count(iris: list[str]) -> dict[str, int]:
+                return _count_graphs(client, endpoint, iris, auth=creds is not None)
 
-        # the record says these are on the server: check, and send again what is not
-        held = count(same)
-        repaired = [i for i in same if held.get(i) != known[i].get("triples")]
-        todo = sorted(set(todo) | set(repaired))
-        sent = 0
-        for iri in progress_iter(todo, len(todo), "pushing", progress and len(todo) > 1):
-            g = wanted[iri]
-            data = g.read()
-            triples = _distinct_triples(data, iri)
-            try:
-                client.request("PUT", _graph_url(store, iri), data, {"Content-Type": _TURTLE})
-            except _HTTPStatusError as f:
-                raise _explain(f, method="PUT", url=store, what=f"graph <{iri}>", auth=creds is not None,
-                               derived=derived, size=len(data)) from None
-            sent += len(data)
-            record.note("put", iri, {"sha256": hashes[iri], "triples": triples, "size": g.size,
-                                     "mtime_ns": g.mtime_ns})
-        for iri in gone:
-            try:
-                client.request("DELETE", _graph_url(store, iri))
-            except _HTTPStatusError as f:
-                # 404: the graph is not there (the check below tells a wrong URL from that)
-                if f.status != 404:
-                    raise _explain(f, method="DELETE", url=store, what=f"graph <{iri}>",
-                                   auth=creds is not None, derived=derived) from None
-            record.note("delete", iri)
+            # the record says these are on the server: check, and send again what is not
+            held = count(same)
+            repaired = [i for i in same if held.get(i) != known[i].get("triples")]
+            todo = sorted(set(todo) | set(repaired))
+            sent = 0
+            for iri in progress_iter(todo, len(todo), "pushing", progress and len(todo) > 1):
+                g = wanted[iri]
+                data = g.read()
+                triples = _distinct_triples(data, iri)
+                try:
+                    client.request("PUT", _graph_url(store, iri), data, {"Content-Type": _TURTLE})
+                except _HTTPStatusError as f:
+                    raise _explain(f, method="PUT", url=store, what=f"graph <{iri}>", auth=creds is not None,
+                                   derived=derived, size=len(data)) from None
+                sent += len(data)
+                record.note("put", iri, {"sha256": hashes[iri], "triples": triples, "size": g.size,
+                                         "mtime_ns": g.mtime_ns})
+            for iri in gone:
+                try:
+                    client.request("DELETE", _graph_url(store, iri))
+                except _HTTPStatusError as f:
+                    # 404: the graph is not there (the check below tells a wrong URL from that)
+                    if f.status != 404:
+                        raise _explain(f, method="DELETE", url=store, what=f"graph <{iri}>",
+                                       auth=creds is not None, derived=derived) from None
+                record.note("delete", iri)
 
-        # what was sent is there and what was deleted is gone
-        after = count(todo + gone)
-        missing = [i for i in todo if not after.get(i)]
-        left = [i for i in gone if after.get(i)]
-        notes = []
-        for i in todo:
-            sent_triples = record.graphs[i]["triples"]
-            if after.get(i) and after[i] != sent_triples:
-                # a server may merge literals it deems equal (Virtuoso: 1.0 and 1.00): keep its
-                # count in the record so the next push does not take this for a lost graph
-                notes.append(f"<{i}>: the server holds {after[i]} triples, {sent_triples} were sent")
-                record.graphs[i]["triples"] = after[i]
-        record.save()
-        if missing:
-            raise PushError(f"<{missing[0]}> is not on the server after it accepted it ({len(missing)} graph(s)); "
-                            f"check that --endpoint {endpoint} and --graph-store {store} are the same server")
-        if left:
-            raise PushError(f"<{left[0]}> is still on the server after DELETE ({len(left)} graph(s)); check that "
-                            f"--graph-store {store} is the Graph Store Protocol URL of --endpoint {endpoint}")
-        verified = {**held, **after}
-        return PushResult(
-            endpoint, store, tuple(todo), len(same) - len(repaired), tuple(gone), repaired=tuple(repaired),
-            graphs_verified=len(wanted), triples_verified=sum(verified.get(i, 0) for i in wanted),
-            bytes_sent=sent, seconds=time.perf_counter() - t0, record=record.path, notes=tuple(notes),
-        )
+            # what was sent is there and what was deleted is gone
+            after = count(todo + gone)
+            missing = [i for i in todo if not after.get(i)]
+            left = [i for i in gone if after.get(i)]
+            notes = []
+            for i in todo:
+                sent_triples = record.graphs[i]["triples"]
+                if after.get(i) and after[i] != sent_triples:
+                    # a server may merge literals it deems equal (Virtuoso: 1.0 and 1.00): keep its
+                    # count in the record so the next push does not take this for a lost graph
+                    notes.append(f"<{i}>: the server holds {after[i]} triples, {sent_triples} were sent")
+                    record.graphs[i]["triples"] = after[i]
+            record.save()
+            if missing:
+                raise PushError(f"<{missing[0]}> is not on the server after it accepted it ({len(missing)} graph(s)); "
+                                f"check that --endpoint {endpoint} and --graph-store {store} are the same server")
+            if left:
+                raise PushError(f"<{left[0]}> is still on the server after DELETE ({len(left)} graph(s)); check that "
+                                f"--graph-store {store} is the Graph Store Protocol URL of --endpoint {endpoint}")
+            verified = {**held, **after}
+            return PushResult(
+                endpoint, store, tuple(todo), len(same) - len(repaired), tuple(gone), repaired=tuple(repaired),
+                graphs_verified=len(wanted), triples_verified=sum(verified.get(i, 0) for i in wanted),
+                bytes_sent=sent, seconds=time.perf_counter() - t0, record=record.path, notes=tuple(notes),
+            )
 
 
 def _graph_url(store: str, iri: str) -> str:

@@ -43,6 +43,9 @@ __all__ = [
     "VIEW_TYPES",
     "TYPE_STYLE",
     "PHYSICS_MAX_NODES",
+    "OVERVIEW_MIN_REPORTS",
+    "OVERVIEW_MAX_NODES",
+    "network",
 ]
 
 #: Node types the view draws, in legend order.
@@ -64,6 +67,14 @@ PHYSICS_MAX_NODES = 400
 #: and the rest are placed around their neighbours (a full spring layout of thousands of
 #: nodes takes tens of seconds in networkx without scipy).
 _LAYOUT_FULL_MAX = 300
+#: From this many reports on, the view is an overview of the corpus (see :func:`render_view`).
+OVERVIEW_MIN_REPORTS = 4
+#: Nodes an overview draws unless told otherwise (``--max-nodes``).
+OVERVIEW_MAX_NODES = 1200
+#: Nodes whose labels stay readable at any zoom, the fitted view included.
+LABELS_AT_FIT = 40
+#: Source sentences per entity and per relation in an overview's side panel.
+_OVERVIEW_SENTENCES = 10
 _SEED = 7
 _LABEL_MAX = 16
 _FONT = '"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif'
@@ -84,6 +95,7 @@ _ROLES = ("achievement", "problem", "plan")
 # IRIs the hot loops look up, as strings (an rdflib namespace attribute costs a lookup each time)
 _TYPE, _SUBJECT, _PREDICATE, _OBJECT = str(RDF.type), str(RDF.subject), str(RDF.predicate), str(RDF.object)
 _REPORT, _SENTENCE, _MENTION = str(GOVKG.report), str(GOVKG.sentence), str(GOVKG.mention)
+_MENTIONED_IN = str(GOVKG.mentionedIn)
 _IS_STRING, _BEGIN, _END, _ANCHOR = str(NIF.isString), str(NIF.beginIndex), str(NIF.endIndex), str(NIF.anchorOf)
 _ASSERTION = str(GOVKG.RelationAssertion)
 _LABEL, _ROLE, _INDEX, _HEADING = str(RDFS.label), str(GOVKG.role), str(GOVKG.sentenceIndex), str(GOVKG.heading)
@@ -110,6 +122,8 @@ class ViewStats:
         reports: reports the page covers.
         physics: whether the browser runs a physics stabilisation before freezing the layout.
         html_bytes: size of the page in bytes (UTF-8).
+        unconnected: nodes without any edge, not drawn (``isolated`` draws them).
+        overview: whether the page is the overview of a corpus.
     """
 
     nodes: int
@@ -123,15 +137,21 @@ class ViewStats:
     reports: int = 0
     physics: bool = False
     html_bytes: int = 0
+    unconnected: int = 0
+    overview: bool = False
 
     def summary(self) -> str:
         """One line for people: what is drawn, and what was left out."""
         kinds = ", ".join(f"{t} {n}" for t, n in self.by_type.items())
         line = f"{self.nodes} nodes, {self.edges} edges ({kinds})"
+        if self.overview:
+            line = f"overview of {self.reports} reports: " + line
         if self.left_out:
             dropped = ", ".join(f"{t} {n}" for t, n in self.left_out_by_type.items())
             line += (f"; left out the {self.left_out} least connected of {self.total_nodes} nodes "
-                     f"({dropped}), raise --max-nodes to see them")
+                     f"({dropped}): raise --max-nodes, or narrow with --report or --types to see them")
+        if self.unconnected:
+            line += f"; {self.unconnected} nodes without an edge not drawn (--isolated draws them)"
         return line
 
 
@@ -388,12 +408,16 @@ def _parse_types(types: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(t for t in VIEW_TYPES if t in chosen)
 
 
-def _edges(ix: _Index, nodes: Mapping[str, _Node], report: str | None) -> list[_Edge]:
+def _edges(ix: _Index, nodes: Mapping[str, _Node], report: str | None, mentions: bool = False) -> list[_Edge]:
     """Edges among ``nodes``: relation triples between entities, a statistic to what it is
-    about (else its report), a report to its issuing body and locality."""
+    about (else its report), a report to its issuing body and locality, and with ``mentions``
+    an entity to each report that mentions it (``govkg:mentionedIn``), which is what ties the
+    reports of a corpus to what they share."""
     out: set[_Edge] = set()
     for n in nodes.values():
         if n.type in _ENTITY_TYPES:
+            if mentions:
+                out.update(_Edge(n.id, _MENTIONED_IN, r) for r in n.reports if r in nodes and r != n.id)
             for p, objs in ix.po[n.term].items():
                 if p == _TYPE:
                     continue
@@ -441,10 +465,16 @@ def _evidence(ix: _Index) -> dict[tuple[str, str, str], list[tuple[str, str, int
     return ev
 
 
-def _select(nodes: dict[str, _Node], edges: list[_Edge], max_nodes: int) -> tuple[set[str], list[str]]:
+def _select(nodes: dict[str, _Node], edges: list[_Edge], max_nodes: int,
+            n_reports: Mapping[str, int] | None = None) -> tuple[set[str], list[str]]:
     """The ``max_nodes`` best-connected nodes (ties: type order, then IRI) and the others,
-    best-connected first."""
+    best-connected first. With ``n_reports`` (an overview) reports come first, then the nodes
+    named in the most reports."""
     deg = _degrees(nodes, edges)
+    if n_reports is not None:
+        ranked = sorted(nodes, key=lambda i: (nodes[i].type != "Report", -n_reports[i], -deg[i],
+                                              VIEW_TYPES.index(nodes[i].type), i))
+        return set(ranked[:max_nodes]), ranked[max_nodes:]
     ranked = sorted(nodes, key=lambda i: (-deg[i], VIEW_TYPES.index(nodes[i].type), i))
     return set(ranked[:max_nodes]), ranked[max_nodes:]
 
@@ -633,6 +663,8 @@ def _panel_info(ix: _Index, nodes: Mapping[str, _Node], shown: set[str], edges: 
         if e.pred in (str(GOVKG.about), str(GOVKG.report)) and nodes[e.source].type == "Statistic":
             stats_of[e.target].append(e.source)
             continue
+        if e.pred == _MENTIONED_IN:  # the panel lists an entity's reports on their own
+            continue
         ev: list[list[Any]] = []
         for rep, sent, b, end in evidence.get((e.source, e.pred, e.target), []):
             if report and rep and rep != report:
@@ -750,58 +782,77 @@ def _report_title(nodes: Mapping[str, _Node], ix: _Index, report_ids: Sequence[s
     return f"{len(report_ids)} 份报告"
 
 
-def render_view(
+@dataclass
+class _Page:
+    """Everything one view needs, before it goes into a pyvis Network: vis-network node and
+    edge records, options, the panel payload and the figures for :class:`ViewStats`."""
+
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    options: dict[str, Any]
+    payload: dict[str, Any]
+    stats: ViewStats
+
+
+def _prepare(
     data: Graph,
     *,
-    report: str | None = None,
-    types: Sequence[str] | None = None,
-    max_nodes: int | None = None,
-    title: str | None = None,
-) -> tuple[str, ViewStats]:
-    """The interactive view of a govkg graph as one self-contained HTML page.
-
-    Args:
-        data: an rdflib ``Dataset`` (one named graph per report, as ``govkg build`` writes
-            ``graph.trig``) or a ``Graph`` holding their union. The ontology graph's triples are
-            only read for the Chinese and English labels of classes, properties and roles.
-        report: draw only this report's nodes: its file name (with or without ``.txt``),
-            title, IRI, IRI tail or the start of its content hash.
-        types: draw only these node types (names from :data:`VIEW_TYPES`, any case;
-            comma-separated strings are split).
-        max_nodes: keep the ``max_nodes`` best-connected nodes; the page and the returned
-            stats say what was left out.
-        title: page title; default from the report title or the number of reports.
-
-    Returns:
-        The HTML page, and :class:`ViewStats` about it.
-
-    Raises:
-        GovkgError: unknown report or type, ``max_nodes`` below 1, or nothing to draw.
-    """
-    import jinja2
-    from markupsafe import Markup
-
+    report: str | None,
+    types: Sequence[str] | None,
+    max_nodes: int | None,
+    title: str | None,
+    overview: bool | None,
+    isolated: bool,
+    min_reports: int | None,
+) -> _Page:
+    """Read the RDF and decide what the view draws (see :func:`render_view`)."""
     if max_nodes is not None and max_nodes < 1:
         raise GovkgError(f"--max-nodes must be 1 or more, not {max_nodes}")
-    wanted = _parse_types(types)
     ix = _Index(data)
     every = _classify(ix)
     if not every:
         raise GovkgError("the graph holds no govkg entities, statistics or reports; give a graph "
                          "written by `govkg build` (output/graph.trig)")
     rep_id = _match_report(every, ix, report) if report else None
+    all_reports = sorted(i for i, n in every.items() if n.type == "Report")
+    # an overview when many reports are drawn at once: what they share, not each one's details
+    if overview is None:
+        overview = rep_id is None and len(all_reports) >= OVERVIEW_MIN_REPORTS
+    wanted = _parse_types(types)
+    if overview and not types:
+        wanted = tuple(t for t in wanted if t != "Statistic")  # hundreds per report: ask for them
+    if overview and max_nodes is None:
+        max_nodes = OVERVIEW_MAX_NODES
+    # in a corpus, what ties a report to its entities (the same in a --report view as in the
+    # page's report filter); a one-report graph would only get a star around its report
+    mentions = len(all_reports) > 1
     nodes = {i: n for i, n in every.items()
              if n.type in wanted and (rep_id is None or rep_id in n.reports)}
     if not nodes:
         raise GovkgError(f"nothing to draw: no node of type {', '.join(wanted)}"
                          f"{' in report ' + repr(report) if report else ''}; widen --types or --report")
-    all_edges = _edges(ix, nodes, rep_id)
+    all_edges = _edges(ix, nodes, rep_id, mentions)
+    unconnected: list[str] = []
+    if not isolated:
+        touched = {x for e in all_edges for x in (e.source, e.target)}
+        unconnected = sorted(i for i in nodes if i not in touched)
+        nodes = {i: n for i, n in nodes.items() if i in touched}
+        if not nodes:
+            raise GovkgError("nothing to draw: no node has an edge; pass --isolated to draw them anyway")
+    n_reports = {i: len(n.reports) for i, n in nodes.items()}
     total_nodes, total_edges = len(nodes), len(all_edges)
     left: list[str] = []
     if max_nodes is not None and len(nodes) > max_nodes:
-        keep, left = _select(nodes, all_edges, max_nodes)
+        keep, left = _select(nodes, all_edges, max_nodes, n_reports if overview else None)
         shown_nodes = {i: n for i, n in nodes.items() if i in keep}
-        edges = _edges(ix, shown_nodes, rep_id)
+        edges = _edges(ix, shown_nodes, rep_id, mentions)
+        if not isolated:  # what lost all its edges with the nodes left out goes too
+            touched = {x for e in edges for x in (e.source, e.target)}
+            dropped = sorted((i for i in shown_nodes if i not in touched),
+                             key=lambda i: (-n_reports[i], VIEW_TYPES.index(nodes[i].type), i))
+            if len(dropped) < len(shown_nodes):
+                left = dropped + left
+                shown_nodes = {i: n for i, n in shown_nodes.items() if i in touched}
     else:
         shown_nodes, edges = nodes, all_edges
     shown = set(shown_nodes)
@@ -815,28 +866,31 @@ def render_view(
     report_index = {r: k for k, r in enumerate(report_ids)}
     type_labels = {t: ix.term_label(GOVKG[t]) for t in VIEW_TYPES}
 
-    # vis-network records as pyvis' Network.add_node and add_edge (directed) make them, without
-    # importing pyvis (it imports IPython) or its linear search per node and edge
     vis_nodes: list[dict[str, Any]] = []
     vis_edges: list[dict[str, Any]] = []
     for i in ids:
         n = nodes[i]
         shape, colour = TYPE_STYLE[n.type]
         zh, en = type_labels[n.type]
-        size = (22.0 if n.type == "Report" else 7.0 if n.type == "Statistic" else 10.0) + 4.0 * math.sqrt(deg[i])
+        if overview and n.type != "Report":  # what many reports share is what matters
+            size = (7.0 if n.type == "Statistic" else 8.0) + 7.0 * math.sqrt(n_reports[i])
+        else:
+            size = (22.0 if n.type == "Report" else 7.0 if n.type == "Statistic" else 10.0) + 4.0 * math.sqrt(deg[i])
+        shared = f"\n见于 {n_reports[i]} 份报告" if n.type != "Report" and len(report_ids) > 1 else ""
         vis_nodes.append({
+            "id": i,
+            "label": _short(n.label) or i,
+            "shape": shape,
             "color": {"background": colour, "border": _darker(colour),
                       "highlight": {"background": colour, "border": "#222222"},
                       "hover": {"background": colour, "border": "#222222"}},
-            "title": f"{n.label}\n{zh} · {en}\n{deg[i]} 条关系",
-            "size": round(min(size, 48.0), 1),
+            "title": f"{n.label}\n{zh} · {en}\n{deg[i]} 条关系{shared}",
+            "size": round(min(size, 60.0 if overview else 48.0), 1),
             "x": pos[i][0],
             "y": pos[i][1],
             "kind": n.type,
             "reps": sorted(report_index[r] for r in n.reports if r in report_index),
-            "id": i,
-            "label": _short(n.label) or i,
-            "shape": shape,
+            "nrep": n_reports[i],
         })
     evidence = _evidence(ix)
     pred_labels: dict[str, list[str]] = {}
@@ -844,18 +898,22 @@ def render_view(
         if e.pred not in pred_labels:
             pred_labels[e.pred] = list(ix.term_label(URIRef(e.pred)))
         zh, en = pred_labels[e.pred]
-        ctx = ix.ctx.get((e.source, e.pred, e.target)) or {
-            rep for rep, *_ in evidence.get((e.source, e.pred, e.target), []) if rep}
+        if e.pred == _MENTIONED_IN:
+            ctx: set[str] = {e.target}
+        else:
+            ctx = ix.ctx.get((e.source, e.pred, e.target)) or {
+                rep for rep, *_ in evidence.get((e.source, e.pred, e.target), []) if rep}
         if not ctx:  # derived edges (statistic, report) and plain graphs: where both ends are
             ctx = nodes[e.source].reports & nodes[e.target].reports or nodes[e.source].reports
         vis_edges.append({
             "id": f"e{k}",
-            "label": zh,
+            "from": e.source,
+            "to": e.target,
+            # mention edges carry no label on the canvas: there are many, and the legend says it
+            "label": "" if e.pred == _MENTIONED_IN else zh,
             "title": f"{zh} · {en}\n{nodes[e.source].label} → {nodes[e.target].label}",
             "pred": e.pred,
             "reps": sorted(report_index[r] for r in ctx if r in report_index),
-            "from": e.source,
-            "to": e.target,
             "arrows": "to",
         })
     sentences = _Sentences(ix)
@@ -864,6 +922,18 @@ def render_view(
         for r in rel_list["rels"]:
             if r["p"] not in pred_labels:
                 pred_labels[r["p"]] = list(ix.term_label(URIRef(r["p"])))
+    if overview:  # a law named in 400 reports: its first sentences, not all 2,000 (the page would weigh 30 MB)
+        for d in info.values():
+            for key in ("mentions",):
+                if len(d.get(key, ())) > _OVERVIEW_SENTENCES:
+                    d["mentionsTotal"] = len(d[key])
+                    d[key] = d[key][:_OVERVIEW_SENTENCES]
+            for r in d["rels"]:
+                r["ev"] = r["ev"][:_OVERVIEW_SENTENCES]
+        used = {k for d in info.values() for k, _ in d.get("mentions", ())}
+        used |= {ev[0] for d in info.values() for r in d["rels"] for ev in r["ev"]}
+        used |= {d["sentence"][0] for d in info.values() if d.get("sentence")}
+        sentences.table = {k: v for k, v in sentences.table.items() if k in used}
     others = {r["other"] for d in info.values() for r in d["rels"]} | {
         d.get(k) for d in info.values() for k in ("about", "creator", "locality")}
     left_set = set(left)
@@ -872,6 +942,14 @@ def render_view(
         left_by_type[nodes[i].type] = left_by_type.get(nodes[i].type, 0) + 1
     by_type = {t: sum(1 for i in ids if nodes[i].type == t) for t in VIEW_TYPES}
     by_type = {t: c for t, c in by_type.items() if c}
+    # the labels drawn at any zoom: the best-connected nodes (most reports first in an overview)
+    labelled = sorted(ids, key=lambda i: ((-n_reports[i] if overview and nodes[i].type != "Report" else 0),
+                                          -deg[i], i))[:LABELS_AT_FIT]
+    if len(report_ids) <= 20:  # a few reports: each is a landmark worth its name
+        labelled = sorted(set(labelled) | {i for i in ids if nodes[i].type == "Report"})
+    max_shared = max((n_reports[i] for i in ids if nodes[i].type != "Report"), default=1)
+    if min_reports is None:
+        min_reports = 2 if overview and max_shared >= 2 else 1
     page_title = title or f"知识图谱 · {_report_title(every, ix, report_ids)}"
     payload = {
         "title": page_title,
@@ -887,38 +965,19 @@ def render_view(
         "labels": {o: every[o].label for o in sorted(x for x in others if x and x in every)},
         "typeOf": {o: every[o].type for o in sorted(x for x in others if x and x in every)},
         "hidden": sorted(x for x in others if x and x in left_set),
-        "nodes": vis_nodes,
-        "edges": vis_edges,
         "info": info,
         "sentences": sentences.table,
         "physics": physics,
-        "options": _options(physics, len(ids)),
+        "overview": overview,
+        "labelled": labelled,
+        "minReports": max(1, min(int(min_reports), max_shared)),
+        "maxShared": max_shared,
+        "isolated": isolated,
+        "unconnected": len(unconnected),
+        "statisticsLeftOut": overview and not types and any(n.type == "Statistic" for n in every.values()),
         "leftOut": {"count": len(left), "total": total_nodes, "byType": left_by_type,
                     "examples": [nodes[i].label for i in left[:10]]},
     }
-    vis_js, vis_css = _vis_assets()
-    app_js = (_VIEWER / "viewer.js").read_text(encoding="utf-8")
-    app_css = (_VIEWER / "viewer.css").read_text(encoding="utf-8")
-    data_json = json_for_html(payload)
-    scripts = [_check_inline(vis_js, "script", "vis-network.min.js"), _check_inline(app_js, "script", "viewer.js")]
-    styles = [_check_inline(vis_css, "style", "vis-network.css"), _check_inline(app_css, "style", "viewer.css")]
-    csp = ("default-src 'none'; script-src " + " ".join(_csp_hash(s) for s in scripts)
-           + "; style-src 'unsafe-inline'; img-src data:; font-src data:; connect-src 'none'; "
-           "base-uri 'none'; form-action 'none'")
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_VIEWER)), autoescape=True,
-                             keep_trailing_newline=True)
-    from . import __version__
-
-    html = env.get_template("template.html").render(
-        title=page_title,
-        csp=csp,
-        version=__version__,
-        vis_css=Markup(styles[0]),
-        app_css=Markup(styles[1]),
-        vis_js=Markup(scripts[0]),
-        app_js=Markup(scripts[1]),
-        data_json=Markup(data_json),
-    )
     stats = ViewStats(
         nodes=len(ids),
         edges=len(edges),
@@ -930,9 +989,156 @@ def render_view(
         left_out_examples=tuple(nodes[i].label for i in left[:10]),
         reports=len(report_ids),
         physics=physics,
-        html_bytes=len(html.encode("utf-8")),
+        unconnected=len(unconnected),
+        overview=overview,
     )
-    return html, stats
+    return _Page(vis_nodes, vis_edges, _options(physics, len(ids)), payload, stats)
+
+
+def _page_assets() -> dict[str, Any]:
+    """The inlined scripts and styles of the page and the Content-Security-Policy that allows
+    exactly those scripts (by hash) and no network access at all."""
+    from markupsafe import Markup
+
+    vis_js, vis_css = _vis_assets()
+    app_js = (_VIEWER / "viewer.js").read_text(encoding="utf-8")
+    app_css = (_VIEWER / "viewer.css").read_text(encoding="utf-8")
+    scripts = [_check_inline(vis_js, "script", "vis-network.min.js"), _check_inline(app_js, "script", "viewer.js")]
+    styles = [_check_inline(vis_css, "style", "vis-network.css"), _check_inline(app_css, "style", "viewer.css")]
+    csp = ("default-src 'none'; script-src " + " ".join(_csp_hash(s) for s in scripts)
+           + "; style-src 'unsafe-inline'; img-src data:; font-src data:; connect-src 'none'; "
+           "base-uri 'none'; form-action 'none'")
+    from . import __version__
+
+    return {"csp": csp, "version": __version__, "vis_css": Markup(styles[0]), "app_css": Markup(styles[1]),
+            "vis_js": Markup(scripts[0]), "app_js": Markup(scripts[1])}
+
+
+def _network_class() -> type:
+    """:class:`pyvis.network.Network` with govkg's page: made on first use, because importing
+    pyvis imports IPython (half a second), which ``govkg --help`` should not pay."""
+    global _NETWORK_CLASS
+    if _NETWORK_CLASS is not None:
+        return _NETWORK_CLASS
+    import jinja2
+    from markupsafe import Markup
+    from pyvis.network import Network
+
+    class GovkgNetwork(Network):  # type: ignore[misc]
+        """A pyvis Network rendered through govkg's template (``graph/viewer/template.html``).
+
+        pyvis hands the template its nodes, edges and options, as for its own template; ours
+        embeds them, with the panel data in :attr:`govkg`, as one JSON block escaped for HTML,
+        and inlines vis-network from pyvis' package files, so the page needs no network.
+        Change nodes, edges or options as with any pyvis Network, then :meth:`write_html` or
+        :meth:`show` (in a notebook: ``net.show("view.html", notebook=True)``).
+        """
+
+        def __init__(self, payload: dict[str, Any], **kwargs: Any) -> None:
+            kwargs.setdefault("directed", True)
+            kwargs.setdefault("cdn_resources", "in_line")  # never copies lib/ next to the page
+            super().__init__(**kwargs)
+            self.govkg = payload
+            self.set_template_dir(str(_VIEWER) + "/", "template.html")
+            # autoescape: the title comes from a document
+            self.templateEnv = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_VIEWER)), autoescape=True,
+                                                  keep_trailing_newline=True)
+            self.templateEnv.globals["govkg_data"] = self._data_json
+            self.templateEnv.globals["govkg_assets"] = _page_assets
+
+        def _data_json(self, nodes: list[dict[str, Any]], edges: list[dict[str, Any]], options: str) -> Markup:
+            return Markup(json_for_html({**self.govkg, "nodes": nodes, "edges": edges,
+                                         "options": json.loads(options)}))
+
+        def generate_html(self, name: str = "index.html", local: bool = True, notebook: bool = False) -> str:
+            # pyvis renders self.template in a notebook (its own page, prepared by prep_notebook);
+            # ours is self-contained and works in the notebook's iframe as well
+            return str(super().generate_html(name, local, notebook=False))
+
+    _NETWORK_CLASS = GovkgNetwork
+    return GovkgNetwork
+
+
+_NETWORK_CLASS: type | None = None
+
+
+def network(
+    data: Graph,
+    *,
+    report: str | None = None,
+    types: Sequence[str] | None = None,
+    max_nodes: int | None = None,
+    title: str | None = None,
+    overview: bool | None = None,
+    isolated: bool = False,
+    min_reports: int | None = None,
+) -> Any:
+    """The view of a govkg graph as a :class:`pyvis.network.Network`, for notebooks.
+
+    The arguments are those of :func:`render_view`. The Network holds the nodes, edges and
+    vis-network options (change them as with any pyvis Network) and renders govkg's own page
+    (search, filters, side panel): ``net.show("view.html", notebook=True)`` in Jupyter,
+    ``net.write_html("view.html")`` anywhere; :attr:`govkg_stats` says what was left out.
+    """
+    page = _prepare(data, report=report, types=types, max_nodes=max_nodes, title=title, overview=overview,
+                    isolated=isolated, min_reports=min_reports)
+    net = _network_class()(page.payload, heading=page.payload["title"], height="100%", width="100%")
+    for n in page.nodes:
+        n = dict(n)
+        net.add_node(n.pop("id"), label=n.pop("label"), shape=n.pop("shape"), color=n.pop("color"), **n)
+    for e in page.edges:
+        e = dict(e)
+        net.add_edge(e.pop("from"), e.pop("to"), **e)
+    net.options = page.options
+    net.govkg_stats = page.stats
+    return net
+
+
+def render_view(
+    data: Graph,
+    *,
+    report: str | None = None,
+    types: Sequence[str] | None = None,
+    max_nodes: int | None = None,
+    title: str | None = None,
+    overview: bool | None = None,
+    isolated: bool = False,
+    min_reports: int | None = None,
+) -> tuple[str, ViewStats]:
+    """The interactive view of a govkg graph as one self-contained HTML page.
+
+    Args:
+        data: an rdflib ``Dataset`` (one named graph per report, as ``govkg build`` writes
+            ``graph.trig``) or a ``Graph`` holding their union. The ontology graph's triples are
+            only read for the Chinese and English labels of classes, properties and roles.
+        report: draw only this report's nodes: its file name (with or without ``.txt``),
+            title, IRI, IRI tail or the start of its content hash.
+        types: draw only these node types (names from :data:`VIEW_TYPES`, any case;
+            comma-separated strings are split).
+        max_nodes: keep the ``max_nodes`` best-connected nodes; the page and the returned
+            stats say what was left out.
+        title: page title; default from the report title or the number of reports.
+        overview: draw the overview of a corpus: entities sized by the number of reports that
+            mention them, linked to those reports, a "shared by at least N reports" control,
+            statistics left out unless ``types`` names them, at most
+            :data:`OVERVIEW_MAX_NODES` nodes unless ``max_nodes`` says otherwise. Default: for
+            :data:`OVERVIEW_MIN_REPORTS` reports or more, and no ``report``.
+        isolated: also draw nodes without any edge (left out by default: a dot without an
+            edge says nothing a search would not).
+        min_reports: the starting value of "shared by at least N reports" (default 2 in an
+            overview, else 1).
+
+    Returns:
+        The HTML page, and :class:`ViewStats` about it.
+
+    Raises:
+        GovkgError: unknown report or type, ``max_nodes`` below 1, or nothing to draw.
+    """
+    net = network(data, report=report, types=types, max_nodes=max_nodes, title=title, overview=overview,
+                  isolated=isolated, min_reports=min_reports)
+    html = net.generate_html()
+    stats = net.govkg_stats
+    return html, ViewStats(**{**stats.__dict__, "html_bytes": len(html.encode("utf-8"))})
 
 
 def _darker(hex_colour: str, f: float = 0.75) -> str:
@@ -987,11 +1193,15 @@ def write_view(
     types: Sequence[str] | None = None,
     max_nodes: int | None = None,
     title: str | None = None,
+    overview: bool | None = None,
+    isolated: bool = False,
+    min_reports: int | None = None,
 ) -> ViewStats:
     """Render the view (see :func:`render_view`) and write it to ``path`` atomically."""
     from .pipeline import atomic_write
 
-    html, stats = render_view(data, report=report, types=types, max_nodes=max_nodes, title=title)
+    html, stats = render_view(data, report=report, types=types, max_nodes=max_nodes, title=title,
+                              overview=overview, isolated=isolated, min_reports=min_reports)
     target = Path(path)
 
     def write(tmp: Path) -> None:

@@ -229,6 +229,8 @@ def test_cli_batch_skips_the_bad_report_and_builds_the_rest(tmp_path: Path, bad:
     res = govkg("build", folder, "--out", out, "--no-view")
     assert res.exit_code == 0, res.output
     assert re.search(r"reports?\b[^\n]*\b2\b", res.stdout)
+    # files and reports each counted in their own unit
+    assert "2 in the graph, from 2 files (2 added, 0 changed, 0 unchanged); 1 file skipped (below)" in res.stdout
     skipped = [line for line in res.stderr.splitlines() if bad[0] in line]
     assert len(skipped) == 1 and "skipped" in skipped[0]
     graphs = report_graphs(load(out / "graph.trig"))
@@ -405,4 +407,11 @@ def test_cli_unreadable_subfolder_is_listed_as_skipped(tmp_path: Path, monkeypat
     assert res.exit_code == 0, res.output
     lines = [line for line in res.stderr.splitlines() if str(locked) in line]
     assert len(lines) == 1 and "skipped" in lines[0] and "permission denied" in lines[0]
-    assert re.search(r"reports:\s+1 in the graph \(.*1 skipped\)", res.stdout)
+    assert re.search(r"reports:\s+1 in the graph.*1 file skipped", res.stdout)
+
+
+def test_cli_version() -> None:
+    from graph import __version__
+
+    res = govkg("--version")
+    assert res.exit_code == 0 and res.stdout.strip() == f"govkg {__version__}"

@@ -46,7 +46,7 @@ REPORT_B_CHANGED = REPORT_B.replace("12件", "15件")
 
 @pytest.fixture(autouse=True)
 def _no_proxy_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """urllib honours http_proxy; every request of these tests stays on loopback."""
+    """httpx honours http_proxy; every request of these tests stays on loopback."""
     for var in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.delenv("GOVKG_PUSH_AUTH", raising=False)
@@ -523,10 +523,11 @@ def test_push_logs_in_as_the_server_asks(scheme: str, out: Path, proxy: Proxy, o
     proxy.refused = 0
     res = run(out, proxy, auth="writer:pa:ss 秘密")
     assert len(res.pushed) == 3 and oxigraph.graphs() == expected_counts(out)
-    # a Digest server never sees the password in clear; a Basic one gets it at once once it
-    # has taken it, rather than every graph twice
+    # a Digest server never sees the password in clear; either gets the login at once once it
+    # has taken it, rather than every graph twice (httpx's Digest answers the server's last
+    # challenge; the first request learns the scheme, then Digest's nonce)
     assert set(proxy.schemes) == ({"Basic"} if scheme == "basic" else {"Digest"})
-    assert proxy.refused == (1 if scheme == "basic" else len(proxy.log))
+    assert proxy.refused == (1 if scheme == "basic" else 2) < len(proxy.log)
 
 
 def test_push_cli_takes_the_login_from_the_environment(out: Path, proxy: Proxy, oxigraph: Oxigraph) -> None:

@@ -345,7 +345,10 @@ def test_view_large_graph_layout_without_physics():
             g.add((e, GOVKG.basedOn, ids[(i * 7919) % i]))
     html, stats = render_view(ds)
     data = page_data(html)
-    assert stats.nodes == n + 1 and not stats.physics and data["options"]["physics"]["enabled"] is False
+    # the report has no edge in a one-report graph: not drawn, and said so
+    assert stats.nodes == n and stats.unconnected == 1 and "--isolated" in stats.summary()
+    assert not stats.physics and data["options"]["physics"]["enabled"] is False
+    assert render_view(ds, isolated=True)[1].nodes == n + 1
     pos = {(nd["x"], nd["y"]) for nd in data["nodes"]}
     assert len(pos) == len(data["nodes"])  # every node has a place of its own
 

@@ -183,7 +183,13 @@ def test_view_browser_untick_type_hides_its_nodes(view_page, sample_html, sample
     assert laws <= before
     p.page.uncheck("input[data-type=Law]")
     after = set(p.js("govkgView.visibleNodeIds()"))
-    assert not laws & after and after == before - laws
+    # what hung only off laws loses its last edge and goes too, unless unconnected nodes are asked for
+    assert not laws & after and after <= before - laws
+    edged = set(p.js("""() => govkgView.edgeView.get().flatMap(e => [e.from, e.to])"""))
+    assert after == edged
+    p.page.check("#isolated")
+    assert set(p.js("govkgView.visibleNodeIds()")) == before - laws
+    p.page.uncheck("#isolated")
     p.page.check("input[data-type=Law]")
     assert set(p.js("govkgView.visibleNodeIds()")) == before
 
@@ -297,3 +303,76 @@ def test_view_browser_markup_in_labels_runs_nothing(view_page, tmp_path):
     p.page.wait_for_selector("#search-results li[role=option]")
     assert "</script><script>alert(3)</script>" in p.page.inner_text("#search-results")
     _assert_inert(p)
+
+
+# -- the overview of a corpus ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def overview_html(tmp_path_factory) -> Path:
+    """The three test reports drawn as an overview (the default from four reports on)."""
+    out = tmp_path_factory.mktemp("overview-view")
+    res = build(sorted((Path(__file__).parent / "data").glob("*.txt")), out, validate=False, view=False)
+    page = out / "overview.html"
+    stats = write_view(load(res.files["trig"]), page, overview=True, min_reports=1)
+    assert stats.overview and stats.reports == 3
+    return page
+
+
+def test_view_browser_overview_labels_at_fit_zoom_and_no_edgeless_node(view_page, overview_html):
+    p = view_page.open(overview_html)
+    p.page.click("#fit")
+    p.js("govkgView.network.fit({animation: false}); govkgView.scaleLabels()")
+    labelled = p.js("govkgView.data.labelled")
+    shown = p.js("govkgView.labelledShown()")
+    assert labelled and len(shown) >= min(10, len(labelled)), (len(shown), len(labelled))
+    counts = p.js("""() => { const n = govkgView.network, ids = new Set(n.body.nodeIndices), deg = {};
+        n.body.edgeIndices.forEach(id => { const e = n.body.edges[id];
+            if (ids.has(e.fromId) && ids.has(e.toId)) { deg[e.fromId] = 1; deg[e.toId] = 1; } });
+        return {nodes: ids.size, edgeless: [...ids].filter(i => !deg[i])}; }""")
+    assert counts["nodes"] > 0 and counts["edgeless"] == []
+    assert p.page.is_visible("#min-reports")
+
+
+def test_view_browser_overview_report_filter_shows_that_reports_edges(view_page, overview_html):
+    p = view_page.open(overview_html)
+    reports = p.js("govkgView.data.reports.map(r => r.id)")
+    for i, rep in enumerate(reports):
+        p.page.select_option("#report-filter", str(i))
+        got = p.js("""rep => { const n = govkgView.network, ids = new Set(n.body.nodeIndices);
+            const es = n.body.edgeIndices.map(id => n.body.edges[id]).filter(e => ids.has(e.fromId) && ids.has(e.toId));
+            return {nodes: [...ids], edges: es.length, reportEdges: es.filter(e => e.toId === rep || e.fromId === rep).length}; }""", rep)
+        expected = set(p.js("i => govkgView.data.nodes.filter(n => n.reps.includes(i)).map(n => n.id)", i))
+        assert set(got["nodes"]) == expected and rep in got["nodes"]
+        # every entity of the report hangs off it: no loose dots
+        assert got["edges"] >= len(expected) - 1 and got["reportEdges"] >= len(expected) // 2
+        assert p.page.is_hidden("#min-reports")
+
+
+def test_view_browser_overview_shared_by_at_least_n(view_page, overview_html):
+    p = view_page.open(overview_html)
+    every = len(p.js("govkgView.visibleNodeIds()"))
+    p.js("govkgView.setMinReports(2)")
+    shared = p.js("govkgView.visibleNodeIds()")
+    assert 0 < len(shared) < every
+    nrep = p.js("() => Object.fromEntries(govkgView.data.nodes.map(n => [n.id, [n.kind, n.nrep]]))")
+    assert all(nrep[i][0] == "Report" or nrep[i][1] >= 2 for i in shared)
+
+
+# -- fonts -------------------------------------------------------------------------------------
+
+
+def test_view_browser_chinese_labels_have_a_cjk_font(view_page, sample_html):
+    """A fresh machine without fonts-noto-cjk draws every Chinese label as empty boxes (tofu),
+    all alike; `make test` installs the font. The ink of 一 (one stroke) and of 国 (a full
+    square) differ only when real glyphs are drawn, in the labels' own font stack."""
+    p = view_page.open(sample_html)
+    got = p.js("""async () => {
+        await document.fonts.load('14px "Noto Sans CJK SC"', '一国');
+        const c = document.createElement('canvas').getContext('2d');
+        c.font = '40px ' + govkgView.data.options.nodes.font.face;
+        const ink = ch => { const m = c.measureText(ch); return m.actualBoundingBoxAscent + m.actualBoundingBoxDescent; };
+        return {check: document.fonts.check('14px "Noto Sans CJK SC"', '一国'), one: ink('一'), guo: ink('国'),
+                box: ink('\ue000')}; }""")
+    assert got["check"], f"no CJK font: install fonts-noto-cjk (`make browser` does): {got}"
+    assert got["guo"] > 20 and got["one"] < got["guo"] / 4, f"Chinese renders as fallback boxes: {got}"

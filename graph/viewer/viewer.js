@@ -18,6 +18,8 @@
   var state = {
     types: new Set(DATA.types.map(function (t) { return t.key; })),
     report: null,          // index into DATA.reports, or null for all
+    minReports: DATA.minReports || 1,  // overview: entities named in at least this many reports
+    isolated: false,       // also show nodes whose every edge is filtered out
     selected: null,
     dimmed: false,
   };
@@ -86,14 +88,69 @@
   var nodes = new vis.DataSet(DATA.nodes);
   var edges = new vis.DataSet(DATA.edges);
   var inReport = function (item) { return state.report === null || item.reps.indexOf(state.report) >= 0; };
-  var nodeView = new vis.DataView(nodes, { filter: function (n) { return state.types.has(n.kind) && inReport(n); } });
-  var edgeView = new vis.DataView(edges, { filter: inReport });
+  // what the filters let through, worked out once per change (the data views only look it up):
+  // nodes of the ticked types, in the chosen report, shared by enough reports (one report
+  // chosen: its whole subgraph); the edges among them; and of those nodes the ones with an edge
+  var shownNodes = new Set(), shownEdges = new Set();
+  function passes(n) {
+    if (!state.types.has(n.kind) || !inReport(n)) return false;
+    return n.kind === "Report" || state.report !== null || (n.nrep || 1) >= state.minReports;
+  }
+  function recompute() {
+    var ok = new Set(), touched = new Set();
+    shownEdges = new Set();
+    DATA.nodes.forEach(function (n) { if (passes(n)) ok.add(n.id); });
+    DATA.edges.forEach(function (e) {
+      if (ok.has(e.from) && ok.has(e.to) && inReport(e)) { shownEdges.add(e.id); touched.add(e.from); touched.add(e.to); }
+    });
+    shownNodes = state.isolated ? ok : touched;
+  }
+  recompute();
+  var nodeView = new vis.DataView(nodes, { filter: function (n) { return shownNodes.has(n.id); } });
+  var edgeView = new vis.DataView(edges, { filter: function (e) { return shownEdges.has(e.id); } });
+  function refresh() {
+    recompute();
+    nodeView.refresh();
+    edgeView.refresh();
+    if (state.selected && !nodeView.get(state.selected)) clearSelection();
+    updateStatus();
+  }
   var container = document.getElementById("network");
   var network = new vis.Network(container, { nodes: [], edges: [] }, DATA.options);
 
   var api = window.govkgView = {
     network: network, nodes: nodes, edges: edges, nodeView: nodeView, edgeView: edgeView,
     data: DATA, ready: false, firstDrawMs: null,
+  };
+
+  // -- labels readable at any zoom ----------------------------------------------------------
+  // vis-network skips a label whose size on screen is under drawThreshold, so at the fitted
+  // zoom of a large graph no label is drawn at all. The best-connected nodes (DATA.labelled)
+  // get a font large enough for LABEL_PX screen pixels at the current scale, redone when a
+  // zoom ends; the others keep the base size and show up as one zooms in.
+  var LABEL_PX = 13, BASE_FONT = (DATA.options.nodes && DATA.options.nodes.font && DATA.options.nodes.font.size) || 14;
+  var labelled = (DATA.labelled || []).filter(function (id) { return nodes.get(id); });
+  var labelScale = null;
+  function scaleLabels() {
+    var s = network.getScale();
+    if (!isFinite(s) || s <= 0 || (labelScale && Math.abs(s - labelScale) / labelScale < 0.05)) return;
+    labelScale = s;
+    var size = Math.min(Math.max(BASE_FONT, Math.ceil(LABEL_PX / s)), 400);
+    nodes.update(labelled.map(function (id) { return { id: id, font: { size: size } }; }));
+  }
+  api.scaleLabels = scaleLabels;
+  var zoomTimer = null;
+  network.on("zoom", function () {
+    clearTimeout(zoomTimer);
+    zoomTimer = setTimeout(scaleLabels, 150);
+  });
+  api.labelledShown = function () {
+    // ids of the labelled nodes whose label vis-network draws at the current zoom
+    var s = network.getScale(), t = DATA.options.nodes.scaling.label.drawThreshold;
+    return labelled.filter(function (id) {
+      var n = nodes.get(id);
+      return shownNodes.has(id) && ((n.font && n.font.size) || BASE_FONT) * s >= t;
+    });
   };
 
   function markReady() {
@@ -105,6 +162,7 @@
   }
   network.once("afterDrawing", function () {
     performance.mark("govkg:drawn");
+    scaleLabels();
     api.firstDrawMs = performance.now();
     if (!DATA.physics) markReady();
   });
@@ -112,6 +170,7 @@
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({ physics: { enabled: false } });
       network.fit({ animation: false });
+      scaleLabels();
       markReady();
     });
   }
@@ -161,9 +220,7 @@
   function setTypeVisible(type, on) {
     if (on) state.types.add(type); else state.types.delete(type);
     if (typeBoxes[type]) typeBoxes[type].checked = on;
-    nodeView.refresh();
-    if (state.selected && !nodeView.get(state.selected)) clearSelection();
-    updateStatus();
+    refresh();
   }
   api.setTypeVisible = setTypeVisible;
 
@@ -182,19 +239,40 @@
   function setReport(i) {
     state.report = i;
     reportSelect.value = i === null ? "" : String(i);
-    nodeView.refresh();
-    edgeView.refresh();
-    if (state.selected && !nodeView.get(state.selected)) clearSelection();
-    network.fit({ animation: { duration: 300 } });
-    updateStatus();
+    sharedBox.hidden = !DATA.overview || i !== null;  // one report: its whole subgraph
+    refresh();
+    network.fit({ animation: false });
+    scaleLabels();
   }
   api.setReport = setReport;
+
+  var sharedBox = document.getElementById("shared-box");
+  var minInput = document.getElementById("min-reports");
+  var minValue = document.getElementById("min-reports-value");
+  function setMinReports(k) {
+    state.minReports = Math.max(1, Math.min(Number(k) || 1, DATA.maxShared || 1));
+    minInput.value = String(state.minReports);
+    minValue.textContent = String(state.minReports);
+    refresh();
+  }
+  api.setMinReports = setMinReports;
+  if (DATA.overview && DATA.reports.length > 1) {
+    sharedBox.hidden = false;
+    minInput.max = String(DATA.maxShared || 1);
+    minInput.value = String(state.minReports);
+    minValue.textContent = String(state.minReports);
+    minInput.addEventListener("input", function () { setMinReports(minInput.value); });
+  }
+  var isolatedBox = document.getElementById("isolated");
+  isolatedBox.addEventListener("change", function () { state.isolated = isolatedBox.checked; refresh(); });
 
   function ensureVisible(id) {
     var n = nodes.get(id);
     if (!n) return false;
     if (!state.types.has(n.kind)) setTypeVisible(n.kind, true);
     if (state.report !== null && n.reps.indexOf(state.report) < 0) setReport(null);
+    if (!shownNodes.has(id) && n.kind !== "Report" && (n.nrep || 1) < state.minReports) setMinReports(n.nrep || 1);
+    if (!shownNodes.has(id)) { state.isolated = isolatedBox.checked = true; refresh(); }
     return true;
   }
 
@@ -211,17 +289,27 @@
   }
 
   var notice = document.getElementById("notice");
+  var notes = [];
   if (DATA.leftOut.count > 0) {
     var parts = Object.keys(DATA.leftOut.byType).map(function (k) {
       return (TYPES[k] ? TYPES[k].zh : k) + " " + DATA.leftOut.byType[k];
     });
-    notice.hidden = false;
-    add(notice, [
-      "只显示连接最多的 " + DATA.nodes.length + " 个节点,省略了 " + DATA.leftOut.count + " / " + DATA.leftOut.total +
-      " 个(" + parts.join("、") + "),例如:" + DATA.leftOut.examples.slice(0, 5).join("、") + "。",
-      h("br"), "Left out the " + DATA.leftOut.count + " least connected nodes; raise --max-nodes to see them.",
-    ]);
+    notes.push("只显示" + (DATA.overview ? "见于报告最多、" : "") + "连接最多的 " + DATA.nodes.length + " 个节点,省略了 " +
+      DATA.leftOut.count + " / " + DATA.leftOut.total + " 个(" + parts.join("、") + "),例如:" +
+      DATA.leftOut.examples.slice(0, 5).join("、") + "。",
+      h("br"), "Left out the " + DATA.leftOut.count + " least connected nodes. To see them: a larger --max-nodes, " +
+      "one report's whole graph with --report FILE, or fewer kinds with --types Agency,Law.");
   }
+  if (DATA.statisticsLeftOut) {
+    if (notes.length) notes.push(h("br"));
+    notes.push("总览不含统计数据。Statistics are not in the overview: --types with Statistic, or --report, draws them.");
+  }
+  if (DATA.unconnected > 0) {
+    if (notes.length) notes.push(h("br"));
+    notes.push(DATA.unconnected + " 个无连线的节点未绘制。" + DATA.unconnected +
+      " nodes without an edge are not drawn: --isolated draws them.");
+  }
+  if (notes.length) { notice.hidden = false; add(notice, notes); }
 
   // -- selection, panel -------------------------------------------------------------------
   var panel = document.getElementById("panel");
@@ -344,7 +432,8 @@
       }
       var ol = h("ol", { className: "sentences" });
       d.mentions.forEach(function (m) { ol.appendChild(sentenceItem(m[0], m[1])); });
-      out = out.concat(section("出处句子 (" + d.mentions.length + ")", "Source sentences", ol));
+      out = out.concat(section("出处句子 (" + (d.mentionsTotal ? d.mentions.length + " / " + d.mentionsTotal : d.mentions.length) + ")",
+        d.mentionsTotal ? "Source sentences, the first " + d.mentions.length + " (--report shows a report's all)" : "Source sentences", ol));
     }
     if (d.rels.length) {
       var ul = h("ul", { className: "rels" });
