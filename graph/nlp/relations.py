@@ -131,7 +131,7 @@ def relations(st: State, lex: Lexicons) -> None:
                 subject = subj
             clause_text = st.text[cs:ce]
             partners = [j for j in cidx if ms[j].type == "Agency" and re.search(r"(?:联合|会同|协同|携手|与)$", st.text[cs : ms[j].start])]
-            nested = {i for i in cidx for j in cidx if j != i and ms[j].start <= ms[i].start and ms[i].end <= ms[j].end and (ms[j].end - ms[j].start) > (ms[i].end - ms[i].start)}
+            nested = _nested(ms, cidx)
             objects = [i for i in cidx if i not in nested and i not in subj]
             for i in objects:
                 m = ms[i]
@@ -487,6 +487,31 @@ def _common_run(a: str, b: str) -> int:
     return best
 
 
+_ABOUT_WINDOW = 300
+
+
+def _nested(ms: list[Mention], idx: list[int]) -> set[int]:
+    """The mentions among ``idx`` that lie inside a longer one among them, by one sweep in order
+    of start (not by comparing every pair, which a clause of thousands of characters makes slow)."""
+    order = sorted(idx, key=lambda i: (ms[i].start, -ms[i].end))
+    out: set[int] = set()
+    best_end = -1  # the furthest end of the mentions starting before the current start
+    k = 0
+    while k < len(order):
+        start = ms[order[k]].start
+        group_end = -1  # the furthest end among the mentions of this start seen so far
+        g = k
+        while g < len(order) and ms[order[g]].start == start:
+            i = order[g]
+            if best_end >= ms[i].end or group_end > ms[i].end:
+                out.add(i)
+            group_end = max(group_end, ms[i].end)
+            g += 1
+        best_end = max(best_end, group_end)
+        k = g
+    return out
+
+
 def _stat_about(st: State, ms: list[Mention], x: StatisticMention,
                 by_start: list[int], starts: list[int]) -> int | None:
     """The mention a statistic is about: a policy or initiative in its clause, else the agency
@@ -498,11 +523,13 @@ def _stat_about(st: State, ms: list[Mention], x: StatisticMention,
         """Indices of the mentions that start in [lo, hi), in the order of ``ms``."""
         return sorted(by_start[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)])
 
-    inside = [i for i in starting_in(cs, ce + 1) if ms[i].type in ("Policy", "Initiative") and ms[i].end <= ce]
+    # what a number is about stands near it: a clause of a text without punctuation may run on
+    # for thousands of characters, so only a window around the number is looked at
+    lo, hi = max(cs, x.start - _ABOUT_WINDOW), min(ce + 1, x.end + _ABOUT_WINDOW)
+    inside = [i for i in starting_in(lo, hi) if ms[i].type in ("Policy", "Initiative") and ms[i].end <= ce]
     if inside:
         return min(inside, key=lambda i: abs(ms[i].start - x.start))
-    sent = st.sentences[x.sentence]
-    subj = [i for i in starting_in(sent.start, x.start) if ms[i].type == "Agency" and not ms[i].hint("national")]
+    subj = [i for i in starting_in(cs, x.start) if ms[i].type == "Agency" and not ms[i].hint("national")]
     clause_subj = [i for i in subj if clause_start(st, ms[i].start) == cs]
     if clause_subj:
         return clause_subj[0]
