@@ -174,10 +174,14 @@ def relations(st: State, lex: Lexicons) -> None:
                         pred = "promotes" if a != ISSUER and PROMOTE_CONTEXT.search(m.name) else "organizes"
                         rel(a, "participatesIn" if joins else pred, i, cs, ce)
             # an agency named right before a campaign of its own (市委中心组“龙头工程”)
+            terms_at: dict[int, int] = {}
+            for j in cidx:
+                if ms[j].type in ("Initiative", "Policy"):
+                    terms_at.setdefault(ms[j].start, j)
             for i in cidx:
                 if ms[i].type != "Agency":
                     continue
-                nxt = next((j for j in cidx if ms[j].start == ms[i].end and ms[j].type in ("Initiative", "Policy")), None)
+                nxt = terms_at.get(ms[i].end)
                 if nxt is not None:
                     rel(i, "organizes" if ms[nxt].type == "Initiative" else "implements", nxt, cs, ce)
             # extends to: X向深圳、佛山、东莞延伸

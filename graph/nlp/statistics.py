@@ -212,11 +212,12 @@ def _measure(st: State, lex: Lexicons, s: int, e: int, percent: bool) -> tuple[s
             post_words = [(post_words[0][0], body_end)]
     pre_start = cs
     # 废止13件、修改5件: the second number's measure starts after the first
-    for x in reversed(st.statistics):  # in text order: only the last few can be in this clause
+    for x in reversed(st.statistics):  # in text order: the last one before this number ends last
         if x.start < cs:
             break
         if x.end <= s:
             pre_start = max(pre_start, x.end)
+            break
     marker = re.match(r"\s*(?:\d{1,2}[.、．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]+[是、])\s*", st.text[pre_start:s])
     if marker:
         pre_start += marker.end()
