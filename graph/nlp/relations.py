@@ -130,12 +130,13 @@ def relations(st: State, lex: Lexicons) -> None:
             if subj:
                 subject = subj
             clause_text = st.text[cs:ce]
-            partners = [j for j in cidx if ms[j].type == "Agency" and re.search(r"(?:联合|会同|协同|携手|与)$", st.text[cs : ms[j].start])]
+            partners = [j for j in cidx if ms[j].type == "Agency" and _PARTNER.search(st.text, max(cs, ms[j].start - 4), ms[j].start)]
             nested = _nested(ms, cidx)
             objects = [i for i in cidx if i not in nested and i not in subj]
             for i in objects:
                 m = ms[i]
-                before = st.text[cs : m.start]
+                # what governs a name stands just before it: a run-on clause is read back no further
+                before = st.text[max(cs, m.start - _LOOK_BACK) : m.start]
                 if m.type == "Policy" and role != "problem":
                     for a in subject:
                         if a == ISSUER or ms[a].type == "Agency":
@@ -312,13 +313,17 @@ def _stated_links(st: State, ms: list[Mention], idx: list[int], ss: int, se: int
     text = st.text
     sent = text[ss:se]
 
+    starts = [ms[i].start for i in idx]  # idx is in text order
+
+    def between(a: int, b: int) -> list[int]:
+        return idx[bisect.bisect_left(starts, a) : bisect.bisect_left(starts, b)]
+
     def agencies_in(a: int, b: int) -> list[int]:
-        return [i for i in idx if ms[i].type == "Agency" and a <= ms[i].start and ms[i].end <= b]
+        return [i for i in between(a, b) if ms[i].type == "Agency" and ms[i].end <= b]
 
     def subject_at(pos: int) -> list[int]:
         cs = clause_start(st, pos)
-        cidx = [i for i in idx if cs <= ms[i].start < pos]
-        return _clause_subject(st, ms, cidx, cs) or [ISSUER]
+        return _clause_subject(st, ms, between(cs, pos), cs) or [ISSUER]
 
     for m in _UNDER.finditer(sent):
         a, b = ss + m.start("x"), ss + m.end("x")
@@ -423,8 +428,7 @@ def _clause_subject(st: State, ms: list[Mention], cidx: list[int], cs: int) -> l
     head = _SUBJECT_SKIP.match(st.text, cs)
     pos = head.end() if head else cs
     subj: list[int] = []
-    order = sorted(cidx, key=lambda i: ms[i].start)
-    for i in order:
+    for i in cidx:  # callers pass mentions in text order
         m = ms[i]
         if m.start < pos:
             continue
@@ -492,6 +496,8 @@ def _common_run(a: str, b: str) -> int:
 
 
 _ABOUT_WINDOW = 300
+_LOOK_BACK = 120
+_PARTNER = re.compile(r"(?:联合|会同|协同|携手|与)$")
 
 
 def _nested(ms: list[Mention], idx: list[int]) -> set[int]:
