@@ -74,9 +74,21 @@ _SD_FORMATS = {
     "application/ld+json": "JSON_LD",
     "application/json": "JSON_LD",
 }
-_STATIC = {"query.js": "text/javascript; charset=utf-8", "query.css": "text/css; charset=utf-8"}
+_STATIC = {
+    "query.js": "text/javascript; charset=utf-8",
+    "query.css": "text/css; charset=utf-8",
+    "yasgui/yasgui.min.js": "text/javascript; charset=utf-8",  # YASGUI, bundled: see static/yasgui/README.md
+    "yasgui/yasgui.min.css": "text/css; charset=utf-8",
+}
+# YASGUI's column resizer (column-resizer, bundled in yasgui.min.js) adds two <style> elements
+# of fixed text: the grips' rules, and the cursor while a column is dragged. Those two texts are
+# allowed by their hashes; no other inline style, no eval. See static/yasgui/README.md.
+_YASGUI_STYLE_HASHES = (
+    "'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk='",
+    "'sha256-c0O6TmFAkgpNbHxKAa1BrveWHHopjEtC47i0PzMudxg='",
+)
 _PAGE_CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    f"default-src 'none'; script-src 'self'; style-src 'self' {' '.join(_YASGUI_STYLE_HASHES)}; connect-src 'self'; "
     "img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
 )
 
