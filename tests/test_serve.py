@@ -495,6 +495,51 @@ def _until(ok, page, timeout: float = 20) -> None:
         page.wait_for_timeout(100)
 
 
+def test_serve_keeps_the_connection_alive(server: Server) -> None:
+    """HTTP/1.1 with keep-alive: several requests (GET, HEAD, POST, OPTIONS, the page) on one
+    connection, each answer with its Content-Length."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    try:
+        peers = []
+        for method, path, body, headers in [
+            ("GET", "/sparql?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"}), None,
+             {"Accept": "application/sparql-results+json"}),
+            ("POST", "/sparql", AGENCIES.encode(), {"Content-Type": "application/sparql-query",
+                                                    "Accept": "application/sparql-results+json"}),
+            ("HEAD", "/questions.json", None, {}),
+            ("OPTIONS", "/sparql", None, {}),
+            ("GET", "/", None, {}),
+            ("GET", "/sparql?query=SELECT", None, {}),  # an error answer closes the connection
+        ]:
+            conn.request(method, path, body=body, headers=headers)
+            resp = conn.getresponse()
+            data = resp.read()
+            assert resp.version == 11
+            assert resp.getheader("Content-Length") is not None
+            if method != "HEAD":
+                assert len(data) == int(resp.getheader("Content-Length"))
+            peers.append((conn.sock.getsockname() if conn.sock else None, resp.status, resp.will_close))
+        statuses = [status for _, status, _ in peers]
+        assert statuses[:5] == [200, 200, 200, 204, 200] and statuses[5] == 400
+        assert len({p for p, _, _ in peers[:5]}) == 1  # one connection for the five answers
+        assert [close for _, _, close in peers] == [False] * 5 + [True]
+    finally:
+        conn.close()
+
+
+def test_serve_closes_the_connection_after_an_unread_body(server: Server) -> None:
+    # a body the route did not read would be taken for the next request: the server closes
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        s.sendall(b"GET /questions.json HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 30\r\n\r\n"
+                  b"GET /nothing HTTP/1.1\r\nX: y\r\n")
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    head = data.split(b"\r\n\r\n", 1)[0]
+    assert head.startswith(b"HTTP/1.1 200") and b"Connection: close" in head
+    assert data.count(b"HTTP/1.1 ") == 1
+
+
 def test_serve_query_page_is_yasgui_bundled_with_a_strict_csp(server: Server) -> None:
     import base64
     import hashlib
