@@ -614,6 +614,14 @@ def test_serve_query_page_in_chromium(server: Server) -> None:
         _until(lambda: any("id:agency/国务院" in t for t in page.locator(
             ".yasr table.dataTable tbody tr:visible").all_text_contents()), page)
 
+        # an untrusted label is shown as text, never read as markup
+        page.evaluate("q => void window.govkgYasgui.getTab().setQuery(q)",
+                      'SELECT ?x WHERE { BIND("<img src=x id=evil><b>粗</b>"@zh AS ?x) }')
+        page.locator(".yasqe_queryButton:visible").click()
+        _until(lambda: any("<b>粗</b>" in t for t in page.locator(
+            ".yasr table.dataTable tbody tr:visible").all_text_contents()), page)
+        assert page.evaluate("document.querySelectorAll('#evil, .yasr b').length") == 0
+
         # a result IRI opens that entity in the graph view
         page.goto(server.url.rstrip("/") + law_link, wait_until="load", timeout=120000)
         page.wait_for_selector("html[data-govkg-ready='1']", timeout=60000)

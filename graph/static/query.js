@@ -133,7 +133,8 @@
       },
       copyEndpointOnNewTab: true,
       endpointCatalogueOptions: { getData: function () { return [{ endpoint: location.origin + "/sparql" }]; } },
-      persistenceId: "govkg-yasgui",
+      // per server address: a tab kept from another port would ask an endpoint the CSP refuses
+      persistenceId: "govkg-yasgui-" + location.host,
       populateFromUrl: false,
       tabName: "查询 Query",
       yasqe: { value: sample, autocompleters: ["govkgPrefixes", "variables"] },
