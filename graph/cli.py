@@ -349,6 +349,8 @@ def query(
     """Ask the graph a SPARQL question; the default graph is the union of all reports.
 
     SELECT and ASK print a table (or --format csv/tsv/json), CONSTRUCT and DESCRIBE print Turtle.
+    govkg's prefixes (govkg:, org:, skos:, rdfs:, dcterms:, prov:, qb:, eli:, rdf:, xsd:, nif: …)
+    are declared for you: a query that uses them needs no PREFIX lines.
 
     Examples:
 
@@ -356,7 +358,7 @@ def query(
 
       govkg query --name cite_law --param law=长江保护法
 
-      govkg query 'PREFIX govkg: <https://w3id.org/govkg/ontology#> SELECT (COUNT(*) AS ?n) WHERE { ?a a govkg:Agency }'
+      govkg query 'SELECT (COUNT(*) AS ?n) WHERE { ?a a govkg:Agency }'
 
       govkg query --file my.rq --graph output/graph.trig --format csv
     """

@@ -54,11 +54,13 @@ __all__ = [
     "bind_params",
     "parse_params",
     "syntax_error",
+    "declare_prefixes",
     "open_source",
     "run",
     "run_named",
     "render",
     "format_table",
+    "result_table",
     "display_term",
     "to_rows",
     "to_dataframe",
@@ -602,6 +604,67 @@ def syntax_error(query: str, message: str, *, source: str | None = None, context
     return QueryError("\n".join([head, *shown]))
 
 
+def declare_prefixes(text: str) -> tuple[str, int]:
+    """The query with a ``PREFIX`` line put in front for each of govkg's :data:`PREFIXES` it uses
+    and does not declare, and the number of lines put in front; a short query needs no PREFIX lines.
+
+    Raises:
+        QueryError: the query uses a prefix that it does not declare and that is not govkg's
+            (with line, column and the text around it).
+
+    Examples:
+        >>> print(declare_prefixes("SELECT ?a { ?a a govkg:Agency }")[0])
+        PREFIX govkg: <https://w3id.org/govkg/ontology#>
+        SELECT ?a { ?a a govkg:Agency }
+        >>> declare_prefixes("PREFIX govkg: <urn:x:> ASK { ?a a govkg:Agency ; ?p _:b }")[1]
+        0
+        >>> declare_prefixes("ASK { ?a a foaf:Person }")
+        Traceback (most recent call last):
+        ...
+        graph.errors.QueryError: SPARQL syntax error at line 1, column 12: the prefix foaf: is not declared; ...
+    """
+    toks = [(k, t, o) for k, t, o in tokens(text) if k not in ("ws", "comment")]
+    declared: set[str] = set()
+    used: dict[str, int] = {}
+    for i, (kind, tok, off) in enumerate(toks):
+        if kind != "pname":
+            continue
+        prefix = tok.split(":", 1)[0]
+        before = toks[i - 1] if i else None
+        if before and before[0] == "word" and before[1].upper() == "PREFIX":
+            declared.add(prefix)
+        elif before and before[1] == "_" and before[2] + 1 == off:
+            continue  # a blank node label, _:b0
+        else:
+            used.setdefault(prefix, off)
+    missing = [p for p in used if p not in declared and p not in PREFIXES]
+    if missing:
+        p, off = missing[0], used[missing[0]]
+        line = text.count("\n", 0, off) + 1
+        col = off - (text.rfind("\n", 0, off) + 1) + 1
+        ours = ", ".join(f"{q}:" for q in PREFIXES)
+        raise syntax_error(text, f"error at {line}:{col}: the prefix {p or '(empty)'}: is not declared; "
+                                 f"add `PREFIX {p}: <…>` to the query, or use one of the prefixes govkg "
+                                 f"declares for you: {ours}")
+    add = [f"PREFIX {p}: <{PREFIXES[p]}>" for p in PREFIXES if p in used and p not in declared]
+    if not add:
+        return text, 0
+    return "\n".join([*add, text]), len(add)
+
+
+def _shift_error(message: str, lines: int) -> str:
+    """An engine error position, back in the user's text (before the PREFIX lines put in front).
+
+    Examples:
+        >>> _shift_error("error at 3:5: expected", 2)
+        'error at 1:5: expected'
+    """
+    m = _ERR_AT.match(message.strip())
+    if not m or not lines or int(m.group(1)) <= lines:
+        return message
+    return f"error at {int(m.group(1)) - lines}:{m.group(2)}: {m.group(3)}"
+
+
 def open_source(store: str | Path | None = None, graph: str | Path | None = None) -> pyoxigraph.Store:
     """The store to query: an on-disk store folder, or a graph file loaded in memory.
 
@@ -624,9 +687,12 @@ def run(store: pyoxigraph.Store, sparql: str, *, source: str | None = None) -> A
         pyoxigraph's result: ``QuerySolutions`` (SELECT), ``QueryBoolean`` (ASK) or
         ``QueryTriples`` (CONSTRUCT, DESCRIBE).
 
+    govkg's :data:`PREFIXES` are declared (see :func:`declare_prefixes`): a query may use
+    ``govkg:``, ``rdfs:`` … without PREFIX lines.
+
     Raises:
-        QueryError: the query is malformed (with line, column and context), is an update, or
-            cannot be answered.
+        QueryError: the query is malformed (with line, column and context), uses a prefix that
+            nobody declares, is an update, or cannot be answered.
     """
     kind = query_kind(sparql)
     if kind == "update":
@@ -634,9 +700,15 @@ def run(store: pyoxigraph.Store, sparql: str, *, source: str | None = None) -> A
             "this is a SPARQL Update; govkg query only reads. Rebuild with `govkg build` to change the graph"
         )
     try:
-        return store.query(sparql)
+        full, added = declare_prefixes(sparql)
+    except QueryError as e:
+        if source:
+            raise QueryError(str(e).replace("SPARQL syntax error", f"SPARQL syntax error in {source}", 1)) from None
+        raise
+    try:
+        return store.query(full)
     except SyntaxError as e:
-        raise syntax_error(sparql, str(e), source=source) from None
+        raise syntax_error(sparql, _shift_error(str(e), added), source=source) from None
     except (OSError, ValueError, RuntimeError) as e:
         raise QueryError(f"the query could not be answered: {e}") from None
 
@@ -701,27 +773,31 @@ def _width(s: str) -> int:
     return sum(_char_width(c) for c in s)
 
 
-def _fit(s: str, width: int) -> str:
-    s = " ".join(s.split())  # one line per row
-    if width <= 0 or _width(s) <= width:
-        return s
-    out, w = [], 0
-    for c in s:
-        cw = _char_width(c)
-        if w + cw > width - 1:
-            break
-        out.append(c)
-        w += cw
-    return "".join(out) + "…"
+def _numeric(cells: Sequence[str]) -> bool:
+    return bool(cells) and all(not c or re.fullmatch(r"-?\d+(\.\d+)?", c) for c in cells)
 
 
-def _pad(s: str, width: int, right: bool = False) -> str:
-    gap = " " * (width - _width(s))
-    return gap + s if right else s + gap
+def result_table(columns: Sequence[str], rows: Sequence[Sequence[str]], *, truncate: int = 60) -> Any:
+    """A :class:`rich.table.Table` of result cells: one line per row, cells cut to ``truncate``
+    columns (0: never) with an ellipsis, numbers aligned right. Cells are plain text, never
+    rich markup, whatever brackets a label holds."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=box.ASCII, show_edge=False, pad_edge=False, highlight=False)
+    for i, name in enumerate(columns):
+        table.add_column(Text(name), justify="right" if _numeric([r[i] for r in rows]) else "left",
+                         no_wrap=True, overflow="ellipsis", max_width=truncate or None)
+    for r in rows:
+        table.add_row(*(Text(" ".join(c.split())) for c in r))
+    return table
 
 
 def format_table(columns: Sequence[str], rows: Sequence[Sequence[str]], *, truncate: int = 60) -> str:
-    """An aligned text table; Chinese characters count as two columns, numbers align right.
+    """An aligned text table (rich's ``Table``): Chinese characters count as two columns,
+    numbers align right; a last line counts the rows. The table is as wide as its cells need,
+    in a terminal or a pipe alike: cells are cut by ``truncate``, not by the terminal's width.
 
     Examples:
         >>> print(format_table(["机构", "n"], [["监利市司法局", "3"], ["国务院", "12"]]))
@@ -731,18 +807,16 @@ def format_table(columns: Sequence[str], rows: Sequence[Sequence[str]], *, trunc
         国务院       | 12
         (2 rows)
     """
-    cells = [[_fit(c, truncate) for c in r] for r in rows]
-    widths = [_width(c) for c in columns]
-    numeric = [bool(cells) for _ in columns]
-    for r in cells:
-        for i, c in enumerate(r):
-            widths[i] = max(widths[i], _width(c))
-            if c and not re.fullmatch(r"-?\d+(\.\d+)?", c):
-                numeric[i] = False
-    lines = [" | ".join(_pad(c, widths[i], numeric[i]) for i, c in enumerate(columns)).rstrip()]
-    lines.append("-+-".join("-" * w for w in widths))
-    for r in cells:
-        lines.append(" | ".join(_pad(c, widths[i], numeric[i]) for i, c in enumerate(r)).rstrip())
+    import io
+
+    from rich.console import Console
+
+    table = result_table(columns, rows, truncate=truncate)
+    out = io.StringIO()
+    console = Console(file=out, width=1_000_000, color_system=None, force_terminal=False,
+                      legacy_windows=False, emoji=False, markup=False, highlight=False)
+    console.print(table, crop=False)
+    lines = [line.rstrip() for line in out.getvalue().rstrip("\n").split("\n")]
     n = len(rows)
     lines.append(f"({n} row{'s' if n != 1 else ''})")
     return "\n".join(lines)

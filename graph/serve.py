@@ -74,9 +74,21 @@ _SD_FORMATS = {
     "application/ld+json": "JSON_LD",
     "application/json": "JSON_LD",
 }
-_STATIC = {"query.js": "text/javascript; charset=utf-8", "query.css": "text/css; charset=utf-8"}
+_STATIC = {
+    "query.js": "text/javascript; charset=utf-8",
+    "query.css": "text/css; charset=utf-8",
+    "yasgui/yasgui.min.js": "text/javascript; charset=utf-8",  # YASGUI, bundled: see static/yasgui/README.md
+    "yasgui/yasgui.min.css": "text/css; charset=utf-8",
+}
+# YASGUI's column resizer (column-resizer, bundled in yasgui.min.js) adds two <style> elements
+# of fixed text: the grips' rules, and the cursor while a column is dragged. Those two texts are
+# allowed by their hashes; no other inline style, no eval. See static/yasgui/README.md.
+_YASGUI_STYLE_HASHES = (
+    "'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk='",
+    "'sha256-c0O6TmFAkgpNbHxKAa1BrveWHHopjEtC47i0PzMudxg='",
+)
 _PAGE_CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    f"default-src 'none'; script-src 'self'; style-src 'self' {' '.join(_YASGUI_STYLE_HASHES)}; connect-src 'self'; "
     "img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
 )
 
@@ -735,8 +747,12 @@ def _host_allowed(host_header: str | None, bound: str) -> bool:
 
 
 class _Handler(BaseHTTPRequestHandler):
+    # HTTP/1.1: a client keeps its connection for the next request; every answer says its
+    # Content-Length (or closes the connection), so the client knows where an answer ends
+    protocol_version = "HTTP/1.1"
     server_version = "govkg"
     sys_version = ""
+    _body_read = False
     timeout = 30  # a client that stops sending is dropped, its thread freed
     server: _HTTPServer
 
@@ -750,8 +766,21 @@ class _Handler(BaseHTTPRequestHandler):
         if os.environ.get("GOVKG_SERVE_LOG"):
             super().log_message(format, *args)
 
+    def _unread_body(self) -> bool:
+        """Whether the request came with a body that was not read: what is left of it would be
+        read as the next request, so the connection must close after this answer."""
+        headers = getattr(self, "headers", None)
+        if headers is None or self._body_read:
+            return False
+        return (headers.get("Content-Length", "").strip() not in ("", "0")
+                or headers.get("Transfer-Encoding", "").lower() not in ("", "identity"))
+
     def _send(self, status: int, ctype: str, body: bytes, extra: dict[str, str] | None = None) -> None:
+        if self._unread_body():
+            self.close_connection = True
         self.send_response(status)
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Access-Control-Allow-Origin", "*")
@@ -780,6 +809,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self) -> None:
         self.server.reading(self.request, False)
+        self._body_read = False
         try:
             if not _host_allowed(self.headers.get("Host"), self.app.cfg.host):
                 raise _HTTPError(403, "this server only answers requests addressed to it as 127.0.0.1 or "
@@ -798,7 +828,11 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = _dispatch  # noqa: N815
 
     def do_OPTIONS(self) -> None:  # noqa: N802 - stdlib naming
+        if self._unread_body():
+            self.close_connection = True
         self.send_response(204)
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.send_header("Access-Control-Allow-Origin", "*")
         self.send_header("Access-Control-Allow-Methods", "GET, POST, HEAD, OPTIONS"
                          + (", PUT, DELETE" if self.app.cfg.writable else ""))
@@ -821,6 +855,7 @@ class _Handler(BaseHTTPRequestHandler):
                                   f"{self.app.cfg.max_request_bytes} bytes; send a shorter query or start the "
                                   "server with a larger --max-request-kb")
         self.server.reading(self.request, True)
+        self._body_read = True
         try:
             data = self.rfile.read(n)
         except OSError:

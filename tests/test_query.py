@@ -37,12 +37,15 @@ from graph.query import (
     bind_params,
     central_agencies,
     communities,
+    declare_prefixes,
     entity_network,
+    format_table,
     has_service,
     named_queries,
     named_query,
     policy_reach,
     query_kind,
+    result_table,
     run,
     run_named,
     select,
@@ -436,6 +439,73 @@ def test_query_table_aligns_chinese(sample_build: BuildResult) -> None:
     assert lines[-1].endswith("rows)")
     bars = {tuple(_width(line[:i]) for i, c in enumerate(line) if c in "|+") for line in lines[:-1]}
     assert len(bars) == 1  # every column separator at the same display column on every line
+
+
+@pytest.mark.parametrize(("text", "added"), [
+    ("SELECT ?a { ?a a govkg:Agency ; rdfs:label ?l }", ["govkg", "rdfs"]),
+    ("SELECT * { ?s skos:altLabel ?x ; dcterms:source ?d ; prov:wasDerivedFrom ?p . ?o a org:Organization ; "
+     "a eli:LegalResource ; a qb:Observation ; a nif:Context ; rdf:type ?t FILTER(?x != '1'^^xsd:integer) }",
+     ["rdf", "xsd", "skos", "dcterms", "org", "eli", "nif", "qb", "prov"]),
+    ("PREFIX govkg: <urn:mine#>\nASK { ?a a govkg:Agency }", []),  # the query's own declaration stands
+    ("ASK { ?a ?p 'govkg:Agency' } # rdfs:label", []),  # not in strings or comments
+    ("ASK { ?a ?p _:b0 . ?a <http://x.org/rdfs:y> ?z }", []),  # a blank node, an IRI
+    ("prefix Rdfs: <http://www.w3.org/2000/01/rdf-schema#> ASK { ?a Rdfs:label ?l ; govkg:year ?y }", ["govkg"]),
+])
+def test_query_declares_govkgs_prefixes(text: str, added: list[str]) -> None:
+    full, n = declare_prefixes(text)
+    assert n == len(added)
+    assert full.endswith(text)
+    assert [line.split()[1][:-1] for line in full.splitlines()[:n]] == added
+    for p in added:
+        assert f"PREFIX {p}: <{gq.PREFIXES[p]}>" in full
+
+
+def test_query_short_queries_need_no_prefix_lines(sample_build: BuildResult, store: ox.Store) -> None:
+    short = "SELECT ?a ?l WHERE { ?a a govkg:Agency ; rdfs:label ?l } ORDER BY ?l"
+    long = "PREFIX govkg: <https://w3id.org/govkg/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n" + short
+    expected = [[t.value for t in r] for r in to_rows(run(store, long))[1]]
+    assert expected and [[t.value for t in r] for r in to_rows(run(store, short))[1]] == expected
+    res = CliRunner().invoke(app, ["query", "--store", str(sample_build.files["store"]), "--format", "csv", short])
+    assert res.exit_code == 0, res.output
+    assert len(res.stdout.splitlines()) == len(expected) + 1
+
+
+def test_query_undeclared_prefix_says_which(sample_build: BuildResult, tmp_path: Path) -> None:
+    res = CliRunner().invoke(app, ["query", "--store", str(sample_build.files["store"]),
+                                   "SELECT ?p WHERE {\n  ?p a foaf:Person ; rdfs:label ?l\n}"])
+    assert res.exit_code == 1
+    assert "Prefix not found" not in res.output
+    first = res.output.splitlines()[0]
+    assert first.startswith("govkg: error: SPARQL syntax error at line 2, column 8: the prefix foaf: is not declared")
+    assert "add `PREFIX foaf: <…>`" in first and "govkg:" in first
+    _caret_matches(res.output, 2)
+    f = tmp_path / "q.rq"
+    f.write_text("ASK { ?x ex:p 监利市:q }", encoding="utf-8")
+    res = CliRunner().invoke(app, ["query", "--store", str(sample_build.files["store"]), "--file", str(f)])
+    assert res.exit_code == 1 and f"SPARQL syntax error in {f} at line 1, column 10: the prefix ex: is" in res.output
+
+
+def test_query_syntax_errors_point_into_the_query_not_the_declared_prefixes(store: ox.Store) -> None:
+    with pytest.raises(QueryError) as e:
+        run(store, "SELECT ?a WHERE {\n  ?a a govkg:Agency .\n  ?a ?p\n}")
+    assert str(e.value).startswith("SPARQL syntax error at line 4, column")
+    assert "    3 |   ?a ?p\n    4 | }" in str(e.value) and "PREFIX" not in str(e.value)
+
+
+def test_query_table_is_a_rich_table_of_plain_text() -> None:
+    from rich.table import Table
+
+    cells = [["[bold]监利市[/bold]", "3"], ["国务院办公厅关于推进法治政府建设的意见" * 3, "12"], ["", "1"]]
+    assert isinstance(result_table(["机构 agency", "n"], cells), Table)
+    out = format_table(["机构 agency", "n"], cells, truncate=30)
+    lines = out.splitlines()
+    assert "[bold]监利市[/bold]" in out  # labels are never read as rich markup
+    assert lines[-1] == "(3 rows)"
+    assert max(_width(line.split(" | ")[0]) for line in lines[2:-1]) <= 30  # cut to --truncate, with …
+    assert "…" in lines[3]
+    bars = {tuple(_width(line[:i]) for i, c in enumerate(line) if c in "|+") for line in lines[:-1]}
+    assert len(bars) == 1
+    assert lines[2].endswith(" 3") and lines[3].endswith("12")  # numbers align right
 
 
 @pytest.mark.parametrize("fmt", ["csv", "tsv", "json"])

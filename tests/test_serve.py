@@ -495,34 +495,132 @@ def _until(ok, page, timeout: float = 20) -> None:
         page.wait_for_timeout(100)
 
 
+def test_serve_keeps_the_connection_alive(server: Server) -> None:
+    """HTTP/1.1 with keep-alive: several requests (GET, HEAD, POST, OPTIONS, the page) on one
+    connection, each answer with its Content-Length."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    try:
+        peers = []
+        for method, path, body, headers in [
+            ("GET", "/sparql?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"}), None,
+             {"Accept": "application/sparql-results+json"}),
+            ("POST", "/sparql", AGENCIES.encode(), {"Content-Type": "application/sparql-query",
+                                                    "Accept": "application/sparql-results+json"}),
+            ("HEAD", "/questions.json", None, {}),
+            ("OPTIONS", "/sparql", None, {}),
+            ("GET", "/", None, {}),
+            ("GET", "/sparql?query=SELECT", None, {}),  # an error answer closes the connection
+        ]:
+            conn.request(method, path, body=body, headers=headers)
+            resp = conn.getresponse()
+            data = resp.read()
+            assert resp.version == 11
+            assert resp.getheader("Content-Length") is not None
+            if method != "HEAD":
+                assert len(data) == int(resp.getheader("Content-Length"))
+            peers.append((conn.sock.getsockname() if conn.sock else None, resp.status, resp.will_close))
+        statuses = [status for _, status, _ in peers]
+        assert statuses[:5] == [200, 200, 200, 204, 200] and statuses[5] == 400
+        assert len({p for p, _, _ in peers[:5]}) == 1  # one connection for the five answers
+        assert [close for _, _, close in peers] == [False] * 5 + [True]
+    finally:
+        conn.close()
+
+
+def test_serve_closes_the_connection_after_an_unread_body(server: Server) -> None:
+    # a body the route did not read would be taken for the next request: the server closes
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        s.sendall(b"GET /questions.json HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 30\r\n\r\n"
+                  b"GET /nothing HTTP/1.1\r\nX: y\r\n")
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    head = data.split(b"\r\n\r\n", 1)[0]
+    assert head.startswith(b"HTTP/1.1 200") and b"Connection: close" in head
+    assert data.count(b"HTTP/1.1 ") == 1
+
+
+def test_serve_query_page_is_yasgui_bundled_with_a_strict_csp(server: Server) -> None:
+    import base64
+    import hashlib
+    from importlib.resources import files
+
+    import graph.serve as gs
+
+    status, headers, page = request(server, "GET", "/")
+    assert status == 200
+    srcs = re.findall(rb'(?:src|href)="([^"]+)"', page)
+    assert b"/static/yasgui/yasgui.min.js" in srcs and b"/static/yasgui/yasgui.min.css" in srcs
+    assert all(s.startswith(b"/") or s.startswith(b"data:") for s in srcs)  # nothing from another host
+    csp = headers["content-security-policy"]
+    assert "script-src 'self';" in csp and "unsafe-eval" not in csp and "unsafe-inline" not in csp
+    for name, ctype in (("yasgui.min.js", "text/javascript"), ("yasgui.min.css", "text/css")):
+        status, headers, body = request(server, "GET", f"/static/yasgui/{name}")
+        assert status == 200 and headers["content-type"].startswith(ctype)
+        assert body == files("graph").joinpath(f"static/yasgui/{name}").read_bytes()
+        assert b"sourceMappingURL" not in body[-200:]
+    # the only inline styles allowed are the two fixed texts the bundle's column-resizer adds
+    js = files("graph").joinpath("static/yasgui/yasgui.min.js").read_text(encoding="utf-8")
+    grips = re.search(r"createStyle\(a,`( \.grip-resizable\{[^`]*)`\)", js)
+    assert grips and "`*{cursor:`+n.opt.dragCursor+`!important}`" in js and "dragCursor:`col-resize`" in js
+    texts = [grips.group(1), "*{cursor:col-resize!important}"]
+    hashes = {f"'sha256-{base64.b64encode(hashlib.sha256(t.encode()).digest()).decode()}'" for t in texts}
+    assert hashes == set(gs._YASGUI_STYLE_HASHES)
+    assert all(h in csp for h in hashes)
+    assert "4.6.2" in files("graph").joinpath("static/yasgui/README.md").read_text(encoding="utf-8")
+
+
 @pytest.mark.browser
 def test_serve_query_page_in_chromium(server: Server) -> None:
+    """The YASGUI page, offline: a named question opens in a tab, runs, and its result IRIs lead
+    to the graph view; the page breaks no rule of its CSP and reaches nothing but this server."""
     from browser import browser_page
 
     with browser_page(offline=False) as page:
         blocked = _page_offline_except_loopback(page, server.port)
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.add_init_script("document.addEventListener('securitypolicyviolation', e => "
+                             "console.error('CSP: ' + e.violatedDirective + ' ' + e.blockedURI))")
         page.goto(server.url, wait_until="load")
         page.wait_for_selector("body[data-ready='1']", timeout=20000)
+        assert page.evaluate("typeof window.Yasgui") == "function"
         page.select_option("#question", "cite_law")
-        _until(lambda: "长江保护法" in page.input_value("#sparql"), page)  # the page's CSP forbids eval
         assert page.input_value("#params input[name='law']") == "长江保护法"
-        page.click("#run")
-        page.wait_for_selector("#table tbody tr", timeout=20000)
-        headers = page.eval_on_selector_all("#table th", "els => els.map(e => e.textContent)")
-        assert headers[:2] == ["report", "title"]
-        agencies = page.eval_on_selector_all("#table tbody tr td:last-child", "els => els.map(e => e.textContent)")
-        assert agencies and all(a in agencies[0] for a in ("监利市委宣传部", "监利市纪监委", "监利市融媒体中心"))
-        links = page.eval_on_selector_all("#table a", "els => els.map(e => e.getAttribute('href'))")
+        active = page.locator(".tabsList .tab.active")
+        active.filter(has_text=named_query("cite_law").title_zh).wait_for(timeout=20000)
+        _until(lambda: "长江保护法" in page.evaluate("window.govkgYasgui.getTab().getQuery()"), page)
+        page.locator(".yasqe_queryButton:visible").click()
+        page.wait_for_selector(".yasr table.dataTable tbody tr td a.iri", timeout=20000)
+        headers = page.eval_on_selector_all(".yasr table.dataTable thead th",
+                                            "els => els.map(e => e.textContent.trim())")
+        assert {"report", "title"} <= set(headers)
+        rows_text = page.eval_on_selector_all(".yasr table.dataTable tbody tr",
+                                              "els => els.map(e => e.textContent)")
+        assert any(all(a in r for a in ("监利市委宣传部", "监利市纪监委", "监利市融媒体中心")) for r in rows_text)
+        links = page.eval_on_selector_all(  # not a literal's datatype (xsd:integer)
+            ".yasr a.iri", "els => els.filter(e => !e.closest('.nonIri')).map(e => e.getAttribute('href'))")
         assert links and all(h.startswith("/view#focus=http") for h in links)
         law_link = next(h for h in links if "/law/" in urllib.parse.unquote(h))
+        with page.expect_download(timeout=20000) as dl:  # results can be downloaded, as CSV
+            page.locator(".yasr_downloadIcon:visible").click()
+        assert "长江保护法" in Path(dl.value.path()).read_text(encoding="utf-8")
 
-        # a syntax error is shown, not thrown
-        page.fill("#sparql", "SELECT ?x WHERE { ?x ?p")
-        page.click("#run")
-        page.wait_for_selector("#error:not([hidden])", timeout=20000)
-        assert "syntax error" in page.text_content("#error")
+        # govkg's prefixes are declared: a query without PREFIX lines runs
+        page.evaluate("void window.govkgYasgui.getTab().setQuery("
+                      "'SELECT ?a ?label WHERE { ?a a govkg:Agency ; rdfs:label ?label } ORDER BY ?label')")
+        page.locator(".yasqe_queryButton:visible").click()
+        _until(lambda: any("id:agency/国务院" in t for t in page.locator(
+            ".yasr table.dataTable tbody tr:visible").all_text_contents()), page)
+
+        # an untrusted label is shown as text, never read as markup
+        page.evaluate("q => void window.govkgYasgui.getTab().setQuery(q)",
+                      'SELECT ?x WHERE { BIND("<img src=x id=evil><b>粗</b>"@zh AS ?x) }')
+        page.locator(".yasqe_queryButton:visible").click()
+        _until(lambda: any("<b>粗</b>" in t for t in page.locator(
+            ".yasr table.dataTable tbody tr:visible").all_text_contents()), page)
+        assert page.evaluate("document.querySelectorAll('#evil, .yasr b').length") == 0
 
         # a result IRI opens that entity in the graph view
         page.goto(server.url.rstrip("/") + law_link, wait_until="load", timeout=120000)
