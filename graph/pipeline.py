@@ -660,6 +660,7 @@ def _build_locked(
     # 3. the files, assembled from the chunks of every report the build now holds, written to
     #    temporary names; then the store; then the files move into place
     new_manifest = corpus.Manifest(base=base, files=entries, ontology=corpus.ontology_digest() if store else "")
+    written: dict[str, Path] = {}
     live = {e.graph for e in entries.values()}
     gone = sorted({e.graph for e in manifest.files.values()} - live)
 
@@ -681,7 +682,15 @@ def _build_locked(
     view_from_store = view and store and len(live) > corpus.VIEW_ALL_REPORTS
     if view and not view_from_store:
         writers["html"] = ("graph.html", html)
-    written: dict[str, Path] = {}
+    # a rebuild that changed nothing (the same manifest, the same ontology) leaves the files the
+    # last build wrote as they are; only one that is missing is written again
+    same = _same_manifest(out_dir, new_manifest)
+    if same:
+        writers = {k: w for k, w in writers.items() if not (out_dir / w[0]).is_file()}
+        view_from_store = view_from_store and not (out_dir / "graph.html").is_file()
+        for key, name in (("trig", "graph.trig"), ("ttl", "graph.ttl"), ("html", "graph.html")):
+            if key not in writers and (out_dir / name).is_file() and (key != "html" or view):
+                written[key] = out_dir / name
     store_note = ""
     stage = _Stage(out_dir)
     activated = False
@@ -725,7 +734,8 @@ def _build_locked(
     written.update(stage.done)
 
     # 5. the manifest last: a build killed before this point is redone by the next one
-    atomic_write(out_dir / corpus.Manifest.FILE, lambda tmp: tmp.write_text(new_manifest.dumps(), encoding="utf-8"))
+    if not same:
+        atomic_write(out_dir / corpus.Manifest.FILE, lambda tmp: tmp.write_text(new_manifest.dumps(), encoding="utf-8"))
     for e in manifest.files.values():
         if e.graph not in live:
             (cache / e.chunk).unlink(missing_ok=True)
@@ -754,6 +764,19 @@ def _build_locked(
             "phases": ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()),
         },
     )
+
+
+def _same_manifest(out_dir: Path, new: Manifest) -> bool:
+    """True when the manifest on disk is the one this build would write and it records the
+    ontology: the files it describes are then this build's output already."""
+    from . import corpus
+
+    if not new.ontology:
+        return False  # a build without the store does not record which ontology the files hold
+    try:
+        return (out_dir / corpus.Manifest.FILE).read_text(encoding="utf-8") == new.dumps()
+    except OSError:
+        return False
 
 
 def _write_errors(path: Path, skipped: Sequence[Skipped]) -> None:
