@@ -76,6 +76,9 @@ OVERVIEW_MAX_NODES = 1200
 LABELS_AT_FIT = 40
 #: Source sentences per entity and per relation in an overview's side panel.
 _OVERVIEW_SENTENCES = 10
+# mention edges drawn per entity in an overview; the page adds a report's own when it is chosen
+_OVERVIEW_MENTION_EDGES = 3
+_MENTION_KEY = "m"  # the predicate of a mention edge in the page, expanded by payload["predKeys"]
 _SEED = 7
 _LABEL_MAX = 16
 _FONT = '"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif'
@@ -473,6 +476,32 @@ def _edges(ix: _Index, nodes: Mapping[str, _Node], report: str | None, mentions:
     return sorted(out, key=lambda e: (e.source, e.pred, e.target))
 
 
+def _cap_mentions(edges: Sequence[_Edge], nodes: Mapping[str, _Node],
+                  per_entity: int = _OVERVIEW_MENTION_EDGES) -> list[_Edge]:
+    """The edges with at most ``per_entity`` mention edges per entity, spread over the reports.
+
+    Entities named in few reports choose first, each the reports with the fewest kept edges so
+    far, so every report keeps links to what it shares with others.
+
+    Examples:
+        >>> n = {i: _Node(i, t, i, set(), None) for i, t in (("a", "Law"), ("r1", "Report"), ("r2", "Report"))}
+        >>> [e.target for e in _cap_mentions([_Edge("a", _MENTIONED_IN, "r1"), _Edge("a", _MENTIONED_IN, "r2")], n, 1)]
+        ['r1']
+    """
+    by_entity: dict[str, list[str]] = defaultdict(list)
+    for e in edges:
+        if e.pred == _MENTIONED_IN:
+            by_entity[e.source].append(e.target)
+    kept_per_report: dict[str, int] = defaultdict(int)
+    keep: set[tuple[str, str]] = set()
+    for ent in sorted(by_entity, key=lambda i: (len(by_entity[i]), i)):
+        reps = sorted(by_entity[ent], key=lambda r: (kept_per_report[r], r))[:per_entity]
+        for r in reps:
+            kept_per_report[r] += 1
+            keep.add((ent, r))
+    return [e for e in edges if e.pred != _MENTIONED_IN or (e.source, e.target) in keep]
+
+
 def _evidence(ix: _Index) -> dict[tuple[str, str, str], list[tuple[str, str, int, int]]]:
     """Relation triple -> (report, sentence, begin, end) of each RelationAssertion stating it."""
     ev: dict[tuple[str, str, str], list[tuple[str, str, int, int]]] = defaultdict(list)
@@ -822,6 +851,7 @@ class _Page:
     options: dict[str, Any]
     payload: dict[str, Any]
     stats: ViewStats
+    panel: dict[str, Any]
 
 
 def _prepare(
@@ -888,7 +918,9 @@ def _prepare(
     shown = set(shown_nodes)
     deg = _degrees(shown, edges)
     ids = sorted(shown, key=lambda i: (VIEW_TYPES.index(nodes[i].type), i))
-    pos = _layout(ids, edges, deg)
+    if overview:  # 28,000 entity -> report edges would weigh the page down; the page adds a
+        edges = _cap_mentions(edges, nodes)  # chosen report's own when it is picked
+    pos = _layout(ids, edges, _degrees(shown, edges))
     physics = len(ids) <= PHYSICS_MAX_NODES
 
     report_ids = sorted((i for i, n in every.items() if n.type == "Report"
@@ -935,15 +967,19 @@ def _prepare(
                 rep for rep, *_ in evidence.get((e.source, e.pred, e.target), []) if rep}
         if not ctx:  # derived edges (statistic, report) and plain graphs: where both ends are
             ctx = nodes[e.source].reports & nodes[e.target].reports or nodes[e.source].reports
+        reps = sorted(report_index[r] for r in ctx if r in report_index)
+        if e.pred == _MENTIONED_IN:  # many, all alike: no label, no title, a short key
+            vis_edges.append({"id": f"e{k}", "from": e.source, "to": e.target, "pred": _MENTION_KEY,
+                              "reps": reps, "arrows": "to"})
+            continue
         vis_edges.append({
             "id": f"e{k}",
             "from": e.source,
             "to": e.target,
-            # mention edges carry no label on the canvas: there are many, and the legend says it
-            "label": "" if e.pred == _MENTIONED_IN else zh,
+            "label": zh,
             "title": f"{zh} · {en}\n{nodes[e.source].label} → {nodes[e.target].label}",
             "pred": e.pred,
-            "reps": sorted(report_index[r] for r in ctx if r in report_index),
+            "reps": reps,
             "arrows": "to",
         })
     sentences = _Sentences(ix)
@@ -991,12 +1027,13 @@ def _prepare(
         "reports": [{"id": r, "label": every[r].label, "year": _text(ix.get(every[r].term, GOVKG.year))}
                     for r in report_ids],
         "roles": {k: list(ix.term_label(GOVKG[k])) for k in _ROLES},
-        "preds": pred_labels,
+        "preds": {**pred_labels, **({_MENTION_KEY: pred_labels[_MENTIONED_IN]} if _MENTIONED_IN in pred_labels else {})},
+        "predKeys": {_MENTION_KEY: _MENTIONED_IN},
+        # what search needs at once; the panel's data is parsed on the first click
+        "names": {i: [info[i]["label"], *info[i].get("aliases", ())] for i in ids},
         "labels": {o: every[o].label for o in sorted(x for x in others if x and x in every)},
         "typeOf": {o: every[o].type for o in sorted(x for x in others if x and x in every)},
         "hidden": sorted(x for x in others if x and x in left_set),
-        "info": info,
-        "sentences": sentences.table,
         "physics": physics,
         "overview": overview,
         "labelled": labelled,
@@ -1022,7 +1059,8 @@ def _prepare(
         unconnected=len(unconnected),
         overview=overview,
     )
-    return _Page(vis_nodes, vis_edges, _options(physics, len(ids)), payload, stats)
+    panel = {"info": info, "sentences": sentences.table}
+    return _Page(vis_nodes, vis_edges, _options(physics, len(ids)), payload, stats, panel)
 
 
 def _page_assets() -> dict[str, Any]:
@@ -1075,6 +1113,8 @@ def _network_class() -> type:
                                                   keep_trailing_newline=True)
             self.templateEnv.globals["govkg_data"] = self._data_json
             self.templateEnv.globals["govkg_assets"] = _page_assets
+            self.templateEnv.globals["govkg_panel"] = lambda: Markup(json_for_html(self.govkg_panel))
+            self.govkg_panel: dict[str, Any] = {"info": {}, "sentences": {}}
 
         def _data_json(self, nodes: list[dict[str, Any]], edges: list[dict[str, Any]], options: str) -> Markup:
             return Markup(json_for_html({**self.govkg, "nodes": nodes, "edges": edges,
@@ -1113,6 +1153,7 @@ def network(
     page = _prepare(data, report=report, types=types, max_nodes=max_nodes, title=title, overview=overview,
                     isolated=isolated, min_reports=min_reports)
     net = _network_class()(page.payload, heading=page.payload["title"], height="100%", width="100%")
+    net.govkg_panel = page.panel
     for n in page.nodes:
         n = dict(n)
         net.add_node(n.pop("id"), label=n.pop("label"), shape=n.pop("shape"), color=n.pop("color"), **n)
