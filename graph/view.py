@@ -23,7 +23,8 @@ import hashlib
 import json
 import math
 from collections import defaultdict, deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -205,15 +206,8 @@ class _Index:
         else:
             graphs = [(data, None)]
         onto_id, ctx = str(ONTOLOGY_IRI), self.ctx
-        # millions of small containers: the cyclic collector would rescan them all again and
-        # again while they are made (a third of the time on a 500-report corpus)
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with _no_gc():
             self._fill(graphs, onto_id, ctx)
-        finally:
-            if collecting:
-                gc.enable()
         self._packaged: dict[Any, dict[str, list[Any]]] | None = None
         self._term_labels: dict[str, tuple[str, str]] = {}
 
@@ -277,6 +271,20 @@ class _Index:
             local = _local(key)
             got = self._term_labels[key] = (zh or (fb[0] if fb else local), en or (fb[1] if fb else local))
         return got
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """No cyclic garbage collection inside: the view makes millions of small acyclic containers
+    beside a loaded graph of millions more, and each full collection would walk them all again
+    (half the Python time of a 500-report corpus view)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _graph_triples(g: Graph) -> Iterable[tuple[Any, Any, Any]]:
@@ -1150,8 +1158,9 @@ def network(
     (search, filters, side panel): ``net.show("view.html", notebook=True)`` in Jupyter,
     ``net.write_html("view.html")`` anywhere; :attr:`govkg_stats` says what was left out.
     """
-    page = _prepare(data, report=report, types=types, max_nodes=max_nodes, title=title, overview=overview,
-                    isolated=isolated, min_reports=min_reports)
+    with _no_gc():
+        page = _prepare(data, report=report, types=types, max_nodes=max_nodes, title=title, overview=overview,
+                        isolated=isolated, min_reports=min_reports)
     net = _network_class()(page.payload, heading=page.payload["title"], height="100%", width="100%")
     net.govkg_panel = page.panel
     for n in page.nodes:
