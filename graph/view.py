@@ -18,11 +18,13 @@ gives the same HTML byte for byte (sorted records, seeded layout, rounded coordi
 from __future__ import annotations
 
 import base64
+import gc
 import hashlib
 import json
 import math
 from collections import defaultdict, deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -75,6 +77,9 @@ OVERVIEW_MAX_NODES = 1200
 LABELS_AT_FIT = 40
 #: Source sentences per entity and per relation in an overview's side panel.
 _OVERVIEW_SENTENCES = 10
+# mention edges drawn per entity in an overview; the page adds a report's own when it is chosen
+_OVERVIEW_MENTION_EDGES = 3
+_MENTION_KEY = "m"  # the predicate of a mention edge in the page, expanded by payload["predKeys"]
 _SEED = 7
 _LABEL_MAX = 16
 _FONT = '"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif'
@@ -197,12 +202,19 @@ class _Index:
             graphs = [(ts, cid) for cid, ts in by_graph.items()]
         elif hasattr(data, "contexts"):  # a Dataset: one named graph per report
             parts = data.graphs() if hasattr(data, "graphs") else data.contexts()
-            graphs = [(g, str(g.identifier)) for g in parts]
+            graphs = [(_graph_triples(g), str(g.identifier)) for g in parts]
         else:
             graphs = [(data, None)]
         onto_id, ctx = str(ONTOLOGY_IRI), self.ctx
+        with _no_gc():
+            self._fill(graphs, onto_id, ctx)
+        self._packaged: dict[Any, dict[str, list[Any]]] | None = None
+        self._term_labels: dict[str, tuple[str, str]] = {}
+
+    def _fill(self, graphs: list[tuple[Iterable[tuple[Any, Any, Any]], str | None]], onto_id: str,
+              ctx: dict[tuple[str, str, str], set[str]]) -> None:
         onto_seen = False
-        for g, cid in sorted(graphs, key=lambda gc: gc[1] or ""):
+        for g, cid in sorted(graphs, key=lambda g_c: g_c[1] or ""):
             target = self.onto if cid == onto_id else self.po
             onto_seen |= cid == onto_id
             # a report graph: a store view's one graph holds many reports, and says nothing
@@ -221,8 +233,6 @@ class _Index:
                     ctx[(str(s), ps, str(o))].add(cid)  # type: ignore[arg-type]
         if not self.has_contexts and not onto_seen:  # a plain graph (graph.ttl): the ontology is mixed in
             self.onto = self.po
-        self._packaged: dict[Any, dict[str, list[Any]]] | None = None
-        self._term_labels: dict[str, tuple[str, str]] = {}
 
     def get(self, s: Any, p: Any) -> list[Any]:
         """Objects of ``s p ?o`` (empty list when none)."""
@@ -261,6 +271,37 @@ class _Index:
             local = _local(key)
             got = self._term_labels[key] = (zh or (fb[0] if fb else local), en or (fb[1] if fb else local))
         return got
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """No cyclic garbage collection inside: the view makes millions of small acyclic containers
+    beside a loaded graph of millions more, and each full collection would walk them all again
+    (half the Python time of a 500-report corpus view)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _graph_triples(g: Graph) -> Iterable[tuple[Any, Any, Any]]:
+    """The triples of one named graph of a Dataset.
+
+    Iterating a graph of rdflib's memory store works out, for every triple, every graph that
+    holds it (an entity's type and label are in hundreds of report graphs): six seconds for a
+    500-report corpus. The store keeps each graph's triples as a set; read that when it is
+    there, else iterate as usual.
+    """
+    store = g.store
+    per_graph = getattr(store, "_Memory__contextTriples", None) if isinstance(store, Memory) else None
+    if isinstance(per_graph, dict):
+        key = f"{g.identifier.__class__.__name__}:{g.identifier}"  # Memory.__ctx_to_str
+        if key in per_graph:
+            return per_graph[key]
+    return g
 
 
 def _sort_key(x: Any) -> tuple[str, str]:
@@ -441,6 +482,32 @@ def _edges(ix: _Index, nodes: Mapping[str, _Node], report: str | None, mentions:
                     if str(o) in nodes:
                         out.add(_Edge(n.id, str(p), str(o)))
     return sorted(out, key=lambda e: (e.source, e.pred, e.target))
+
+
+def _cap_mentions(edges: Sequence[_Edge], nodes: Mapping[str, _Node],
+                  per_entity: int = _OVERVIEW_MENTION_EDGES) -> list[_Edge]:
+    """The edges with at most ``per_entity`` mention edges per entity, spread over the reports.
+
+    Entities named in few reports choose first, each the reports with the fewest kept edges so
+    far, so every report keeps links to what it shares with others.
+
+    Examples:
+        >>> n = {i: _Node(i, t, i, set(), None) for i, t in (("a", "Law"), ("r1", "Report"), ("r2", "Report"))}
+        >>> [e.target for e in _cap_mentions([_Edge("a", _MENTIONED_IN, "r1"), _Edge("a", _MENTIONED_IN, "r2")], n, 1)]
+        ['r1']
+    """
+    by_entity: dict[str, list[str]] = defaultdict(list)
+    for e in edges:
+        if e.pred == _MENTIONED_IN:
+            by_entity[e.source].append(e.target)
+    kept_per_report: dict[str, int] = defaultdict(int)
+    keep: set[tuple[str, str]] = set()
+    for ent in sorted(by_entity, key=lambda i: (len(by_entity[i]), i)):
+        reps = sorted(by_entity[ent], key=lambda r: (kept_per_report[r], r))[:per_entity]
+        for r in reps:
+            kept_per_report[r] += 1
+            keep.add((ent, r))
+    return [e for e in edges if e.pred != _MENTIONED_IN or (e.source, e.target) in keep]
 
 
 def _evidence(ix: _Index) -> dict[tuple[str, str, str], list[tuple[str, str, int, int]]]:
@@ -792,6 +859,7 @@ class _Page:
     options: dict[str, Any]
     payload: dict[str, Any]
     stats: ViewStats
+    panel: dict[str, Any]
 
 
 def _prepare(
@@ -858,7 +926,9 @@ def _prepare(
     shown = set(shown_nodes)
     deg = _degrees(shown, edges)
     ids = sorted(shown, key=lambda i: (VIEW_TYPES.index(nodes[i].type), i))
-    pos = _layout(ids, edges, deg)
+    if overview:  # 28,000 entity -> report edges would weigh the page down; the page adds a
+        edges = _cap_mentions(edges, nodes)  # chosen report's own when it is picked
+    pos = _layout(ids, edges, _degrees(shown, edges))
     physics = len(ids) <= PHYSICS_MAX_NODES
 
     report_ids = sorted((i for i, n in every.items() if n.type == "Report"
@@ -905,15 +975,19 @@ def _prepare(
                 rep for rep, *_ in evidence.get((e.source, e.pred, e.target), []) if rep}
         if not ctx:  # derived edges (statistic, report) and plain graphs: where both ends are
             ctx = nodes[e.source].reports & nodes[e.target].reports or nodes[e.source].reports
+        reps = sorted(report_index[r] for r in ctx if r in report_index)
+        if e.pred == _MENTIONED_IN:  # many, all alike: no label, no title, a short key
+            vis_edges.append({"id": f"e{k}", "from": e.source, "to": e.target, "pred": _MENTION_KEY,
+                              "reps": reps, "arrows": "to"})
+            continue
         vis_edges.append({
             "id": f"e{k}",
             "from": e.source,
             "to": e.target,
-            # mention edges carry no label on the canvas: there are many, and the legend says it
-            "label": "" if e.pred == _MENTIONED_IN else zh,
+            "label": zh,
             "title": f"{zh} · {en}\n{nodes[e.source].label} → {nodes[e.target].label}",
             "pred": e.pred,
-            "reps": sorted(report_index[r] for r in ctx if r in report_index),
+            "reps": reps,
             "arrows": "to",
         })
     sentences = _Sentences(ix)
@@ -961,12 +1035,13 @@ def _prepare(
         "reports": [{"id": r, "label": every[r].label, "year": _text(ix.get(every[r].term, GOVKG.year))}
                     for r in report_ids],
         "roles": {k: list(ix.term_label(GOVKG[k])) for k in _ROLES},
-        "preds": pred_labels,
+        "preds": {**pred_labels, **({_MENTION_KEY: pred_labels[_MENTIONED_IN]} if _MENTIONED_IN in pred_labels else {})},
+        "predKeys": {_MENTION_KEY: _MENTIONED_IN},
+        # what search needs at once; the panel's data is parsed on the first click
+        "names": {i: [info[i]["label"], *info[i].get("aliases", ())] for i in ids},
         "labels": {o: every[o].label for o in sorted(x for x in others if x and x in every)},
         "typeOf": {o: every[o].type for o in sorted(x for x in others if x and x in every)},
         "hidden": sorted(x for x in others if x and x in left_set),
-        "info": info,
-        "sentences": sentences.table,
         "physics": physics,
         "overview": overview,
         "labelled": labelled,
@@ -992,7 +1067,8 @@ def _prepare(
         unconnected=len(unconnected),
         overview=overview,
     )
-    return _Page(vis_nodes, vis_edges, _options(physics, len(ids)), payload, stats)
+    panel = {"info": info, "sentences": sentences.table}
+    return _Page(vis_nodes, vis_edges, _options(physics, len(ids)), payload, stats, panel)
 
 
 def _page_assets() -> dict[str, Any]:
@@ -1045,6 +1121,8 @@ def _network_class() -> type:
                                                   keep_trailing_newline=True)
             self.templateEnv.globals["govkg_data"] = self._data_json
             self.templateEnv.globals["govkg_assets"] = _page_assets
+            self.templateEnv.globals["govkg_panel"] = lambda: Markup(json_for_html(self.govkg_panel))
+            self.govkg_panel: dict[str, Any] = {"info": {}, "sentences": {}}
 
         def _data_json(self, nodes: list[dict[str, Any]], edges: list[dict[str, Any]], options: str) -> Markup:
             return Markup(json_for_html({**self.govkg, "nodes": nodes, "edges": edges,
@@ -1080,15 +1158,25 @@ def network(
     (search, filters, side panel): ``net.show("view.html", notebook=True)`` in Jupyter,
     ``net.write_html("view.html")`` anywhere; :attr:`govkg_stats` says what was left out.
     """
-    page = _prepare(data, report=report, types=types, max_nodes=max_nodes, title=title, overview=overview,
-                    isolated=isolated, min_reports=min_reports)
+    with _no_gc():
+        page = _prepare(data, report=report, types=types, max_nodes=max_nodes, title=title, overview=overview,
+                        isolated=isolated, min_reports=min_reports)
     net = _network_class()(page.payload, heading=page.payload["title"], height="100%", width="100%")
+    net.govkg_panel = page.panel
     for n in page.nodes:
         n = dict(n)
         net.add_node(n.pop("id"), label=n.pop("label"), shape=n.pop("shape"), color=n.pop("color"), **n)
+    # Network.add_edge looks each end up in a list of node ids: 30,000 edges among 1,200
+    # nodes would cost a second; the ends are known to be drawn, so append as it would
+    from pyvis.edge import Edge
+
+    known = set(net.get_nodes())
     for e in page.edges:
         e = dict(e)
-        net.add_edge(e.pop("from"), e.pop("to"), **e)
+        src, dst = e.pop("from"), e.pop("to")
+        if src not in known or dst not in known:
+            raise GovkgError(f"internal error: edge {src} -> {dst} has an end that is not drawn; please report it")
+        net.edges.append(Edge(src, dst, net.directed, **e).options)
     net.options = page.options
     net.govkg_stats = page.stats
     return net

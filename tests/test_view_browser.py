@@ -248,7 +248,7 @@ def _assert_inert(p: Page) -> None:
     assert p.dialogs == []
     assert p.js("typeof window.__pwned") == "undefined"
     assert p.js("document.querySelectorAll('img, svg[onload], iframe').length") == 0
-    assert p.js("document.scripts.length") == 3  # data, vis-network, viewer
+    assert p.js("document.scripts.length") == 4  # data, panel data, vis-network, viewer
 
 
 def test_view_browser_markup_in_a_report_runs_nothing(view_page, tmp_path_factory):

@@ -8,6 +8,17 @@
   performance.mark("govkg:start");
   var DATA = JSON.parse(document.getElementById("govkg-data").textContent);
   performance.mark("govkg:parsed");
+  // the side panel's data (per-node details and the quoted sentences) is most of the page;
+  // it sits in its own JSON block, parsed on the first look
+  var PANEL = null;
+  function panelData() {
+    if (!PANEL) PANEL = JSON.parse(document.getElementById("govkg-panel").textContent);
+    return PANEL;
+  }
+  Object.defineProperty(DATA, "info", { get: function () { return panelData().info; } });
+  Object.defineProperty(DATA, "sentences", { get: function () { return panelData().sentences; } });
+  function predIri(p) { return (DATA.predKeys && DATA.predKeys[p]) || p; }
+  function drawn(id) { return Object.prototype.hasOwnProperty.call(DATA.names, id); }
   var TYPES = {};
   DATA.types.forEach(function (t) { TYPES[t.key] = t; });
   var NODE_FONT = "#222222", EDGE_COLOR = "#b5b5b5", EDGE_FONT = "#555555";
@@ -236,7 +247,29 @@
       setReport(reportSelect.value === "" ? null : Number(reportSelect.value));
     });
   }
+  // the overview draws a few of each entity's mention edges; a chosen report gets all of its own
+  var mentionPairs = new Set(), mentionsAdded = new Set();
+  DATA.edges.forEach(function (e) { if (e.pred === "m") mentionPairs.add(e.from + "\u0000" + e.to); });
+  function addMentions(i) {
+    if (!DATA.overview || i === null || mentionsAdded.has(i)) return;
+    mentionsAdded.add(i);
+    var rep = DATA.reports[i].id, add = [];
+    if (!nodes.get(rep)) return;
+    DATA.nodes.forEach(function (n) {
+      if (n.kind === "Report" || n.kind === "Statistic" || n.reps.indexOf(i) < 0) return;
+      var key = n.id + "\u0000" + rep;
+      if (mentionPairs.has(key)) return;
+      mentionPairs.add(key);
+      var e = { id: "m" + i + "\u0000" + n.id, from: n.id, to: rep, pred: "m", reps: [i], arrows: "to" };
+      add.push(e);
+      DATA.edges.push(e);
+      degree.set(n.id, (degree.get(n.id) || 0) + 1);
+      degree.set(rep, (degree.get(rep) || 0) + 1);
+    });
+    if (add.length) edges.add(add);
+  }
   function setReport(i) {
+    addMentions(i);
     state.report = i;
     reportSelect.value = i === null ? "" : String(i);
     sharedBox.hidden = !DATA.overview || i !== null;  // one report: its whole subgraph
@@ -318,10 +351,11 @@
   document.getElementById("fit").addEventListener("click", function () { network.fit({ animation: { duration: 300 } }); });
 
   function labelOf(id) {
-    return (DATA.info[id] && DATA.info[id].label) || DATA.labels[id] || id;
+    return (drawn(id) && DATA.names[id][0]) || DATA.labels[id] || id;
   }
   function typeOf(id) {
-    return (DATA.info[id] && DATA.info[id].type) || DATA.typeOf[id] || null;
+    var n = drawn(id) && nodes.get(id);
+    return (n && n.kind) || DATA.typeOf[id] || null;
   }
   function reportLabel(id) {
     for (var i = 0; i < DATA.reports.length; i++) if (DATA.reports[i].id === id) return DATA.reports[i].label;
@@ -333,7 +367,7 @@
   }
   function nodeLink(id) {
     var label = labelOf(id);
-    if (DATA.info[id]) {
+    if (drawn(id)) {
       var b = h("button", { type: "button", className: "link", text: label, title: label });
       b.addEventListener("click", function () { select(id, { focus: true }); });
       return b;
@@ -449,13 +483,14 @@
   function renderEdgePanel(eid) {
     var e = edges.get(eid);
     if (!e) return;
-    var pred = DATA.preds[e.pred] || [e.pred, e.pred];
+    var iri = predIri(e.pred);
+    var pred = DATA.preds[e.pred] || [iri, iri];
     clear(body);
     var src = DATA.info[e.from];
     var rel = null;
-    (src ? src.rels : []).forEach(function (r) { if (!rel && r.dir === "out" && r.p === e.pred && r.other === e.to) rel = r; });
+    (src ? src.rels : []).forEach(function (r) { if (!rel && r.dir === "out" && r.p === iri && r.other === e.to) rel = r; });
     var out = [h("span", { className: "badge", text: "关系", title: "relation", style: { background: "#57606a" } }),
-               h("h2", { text: pred[0] + " · " + pred[1] }), h("div", { className: "iri", text: e.pred }),
+               h("h2", { text: pred[0] + " · " + pred[1] }), h("div", { className: "iri", text: iri }),
                h("p", null, [nodeLink(e.from), h("span", { className: "pred", text: pred[0] }), "→ ", nodeLink(e.to)])];
     if (rel && rel.ev.length) {
       var ol = h("ol", { className: "sentences" });
@@ -474,7 +509,7 @@
 
   function select(id, opts) {
     opts = opts || {};
-    if (!DATA.info[id] || !ensureVisible(id)) {
+    if (!drawn(id) || !ensureVisible(id)) {
       updateStatus("未找到节点 " + id + "(可能被 --max-nodes 或 --types 省略)");
       return false;
     }
@@ -514,7 +549,7 @@
     if (!m) return false;
     var raw = m[1], decoded = raw;
     try { decoded = decodeURIComponent(raw); } catch (err) { /* keep it raw */ }
-    var id = DATA.info[decoded] ? decoded : DATA.info[raw] ? raw : null;
+    var id = drawn(decoded) ? decoded : drawn(raw) ? raw : null;
     if (!id) {
       updateStatus("未找到节点 " + decoded + "(可能被 --max-nodes 或 --types 省略)");
       return false;
@@ -526,9 +561,9 @@
   // -- search -----------------------------------------------------------------------------
   function norm(s) { return String(s).toLowerCase().replace(/[\s《》〈〉<>“”"'‘’「」()()【】\[\]·•]/g, ""); }
   var index = DATA.nodes.map(function (n) {
-    var d = DATA.info[n.id];
-    var keys = [d.label].concat(d.aliases || []).map(function (k) { return [k, norm(k)]; });
-    return { id: n.id, label: d.label, type: d.type, keys: keys };
+    var names = DATA.names[n.id];
+    var keys = names.map(function (k) { return [k, norm(k)]; });
+    return { id: n.id, label: names[0], type: n.kind, keys: keys };
   });
   function search(q) {
     var nq = norm(q);
