@@ -39,3 +39,31 @@ def write_report(tmp_path: Path):
         return p
 
     return write
+
+
+@pytest.fixture
+def make_unreadable(monkeypatch: pytest.MonkeyPatch):
+    """make_unreadable(folder): the folder cannot be listed, as it would be for a user without the
+    right (root reads every folder, so there listing it is made to fail); restored afterwards."""
+    import os
+
+    locked: list[Path] = []
+
+    def lock(folder: Path) -> Path:
+        locked.append(folder)
+        if os.geteuid() == 0:
+            real = os.scandir
+
+            def scandir(path: object = ".") -> object:
+                if Path(str(path)) in locked:
+                    raise PermissionError(13, "Permission denied", str(path))
+                return real(path)  # type: ignore[arg-type]
+
+            monkeypatch.setattr(os, "scandir", scandir)
+        else:
+            folder.chmod(0)
+        return folder
+
+    yield lock
+    for folder in locked:
+        folder.chmod(0o755)

@@ -384,26 +384,12 @@ def test_cli_bad_file_with_a_newline_in_its_name_is_one_line(tmp_path: Path) -> 
     assert res.stderr.count("\n") == 1 and "two\\nlines.txt" in res.stderr
 
 
-def test_cli_unreadable_subfolder_is_listed_as_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_unreadable_subfolder_is_listed_as_skipped(tmp_path: Path, make_unreadable) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path / "reports"
     write(folder / "a-good.txt", GOOD)
     write(folder / "locked" / "b.txt", OTHER)
-    locked = folder / "locked"
-    if os.geteuid() == 0:  # root reads every folder: make this one fail as it would for a user
-        real = os.scandir
-
-        def scandir(path: object = ".") -> object:
-            if Path(str(path)) == locked:
-                raise PermissionError(13, "Permission denied", str(path))
-            return real(path)  # type: ignore[arg-type]
-
-        monkeypatch.setattr(os, "scandir", scandir)
-    else:
-        locked.chmod(0)
-    try:
-        res = govkg("build", folder, "--out", tmp_path / "out", "--no-view")
-    finally:
-        locked.chmod(0o755)
+    locked = make_unreadable(folder / "locked")
+    res = govkg("build", folder, "--out", tmp_path / "out", "--no-view")
     assert res.exit_code == 0, res.output
     lines = [line for line in res.stderr.splitlines() if str(locked) in line]
     assert len(lines) == 1 and "skipped" in lines[0] and "permission denied" in lines[0]

@@ -959,29 +959,14 @@ def test_read_page_furniture_is_still_debris(line: str) -> None:
     assert all("浏览次数" not in x and "打印本页" not in x for x in lines_of(doc))
 
 
-def test_read_unreadable_subfolder_is_listed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
-
+def test_read_unreadable_subfolder_is_listed(tmp_path: Path, make_unreadable) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "ok").mkdir()
     (tmp_path / "ok" / "a.txt").write_text(REPORT, encoding="utf-8")
     locked = tmp_path / "locked"
     locked.mkdir()
     (locked / "b.txt").write_text(REPORT, encoding="utf-8")
-    if os.geteuid() == 0:  # root reads every folder: make this one fail as it would for a user
-        real = os.scandir
-
-        def scandir(path: object = ".") -> object:
-            if Path(str(path)) == locked:
-                raise PermissionError(13, "Permission denied", str(path))
-            return real(path)  # type: ignore[arg-type]
-
-        monkeypatch.setattr(os, "scandir", scandir)
-    else:
-        locked.chmod(0)
+    make_unreadable(locked)
     skipped: list[tuple[Path, str]] = []
-    try:
-        found = list(iter_paths([tmp_path], on_skip=lambda p, why: skipped.append((p, why))))
-    finally:
-        locked.chmod(0o755)
+    found = list(iter_paths([tmp_path], on_skip=lambda p, why: skipped.append((p, why))))
     assert found == [tmp_path / "ok" / "a.txt"]
     assert [p for p, _ in skipped] == [locked] and "permission denied" in skipped[0][1]

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 from typer.testing import CliRunner
+from viewpage import page_data
 
 from graph import load
 from graph.cli import app
@@ -47,21 +48,6 @@ PAYLOADS = (
 )
 
 # -- helpers: read the page back -------------------------------------------------------------
-
-
-def page_data(html: str) -> dict:
-    """The JSON the page embeds for its script."""
-    m = re.search(r'<script type="application/json" id="govkg-data">(.*?)</script>', html, re.S)
-    assert m, "no embedded graph data"
-    data = json.loads(m.group(1))
-    # the panel's data has its own block, parsed by the page on the first click
-    panel = re.search(r'<script type="application/json" id="govkg-panel">(.*?)</script>', html, re.S)
-    assert panel, "no embedded panel data"
-    data.update(json.loads(panel.group(1)))
-    for e in data["edges"]:  # mention edges carry a short predicate key
-        e["pred"] = data["predKeys"].get(e["pred"], e["pred"])
-    return data
-
 
 class _Refs(HTMLParser):
     """Every attribute value, inline script, style and style attribute of a page."""

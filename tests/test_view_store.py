@@ -4,12 +4,11 @@ that of their sentence)."""
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 
 import pytest
 from rdflib import RDF, Dataset, Graph, URIRef
+from viewpage import page_data
 
 from graph import load
 from graph.errors import GovkgError
@@ -26,20 +25,6 @@ pytestmark = [
 DATA = Path(__file__).parent / "data"
 PREFIX = "PREFIX govkg: <https://w3id.org/govkg/ontology#>\n"
 ENTITY_TYPES = VIEW_TYPES[:5]
-
-
-def page_data(html: str) -> dict:
-    m = re.search(r'<script type="application/json" id="govkg-data">(.*?)</script>', html, re.S)
-    assert m, "no embedded graph data"
-    data = json.loads(m.group(1))
-    # the panel's data has its own block, parsed by the page on the first click
-    panel = re.search(r'<script type="application/json" id="govkg-panel">(.*?)</script>', html, re.S)
-    assert panel, "no embedded panel data"
-    data.update(json.loads(panel.group(1)))
-    for e in data["edges"]:  # mention edges carry a short predicate key
-        e["pred"] = data["predKeys"].get(e["pred"], e["pred"])
-    return data
-
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:

@@ -457,13 +457,13 @@ def _agencies_before(st: State, ms: list[Mention], title_start: int) -> list[int
     link = st.text[max(0, pos - 8) : pos]
     lm = re.search(r"(?:联合|共同)?(?:印发(?:了)?的?|发布的?|颁布的?|出台的?|制定的?|关于印发)?$", link)
     pos -= len(lm.group()) if lm else 0
-    ends = st.__dict__.get("_agency_ends")
+    ends = st.cache.get("agency_ends")
     if ends is None or ends[0] is not ms:
         by_end: dict[int, list[int]] = {}
         for i, m in enumerate(ms):
             if m.type == "Agency":
                 by_end.setdefault(m.end, []).append(i)
-        ends = st.__dict__["_agency_ends"] = (ms, by_end)
+        ends = st.cache["agency_ends"] = (ms, by_end)
     while True:
         cand = ends[1].get(pos, [])
         if not cand:

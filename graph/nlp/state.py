@@ -12,7 +12,7 @@ import bisect
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..lexicon import Lexicons, lexicons, norm_key
 from ..model import Mention, MentionRelation, Sentence, StatisticMention
@@ -61,6 +61,8 @@ class State:
     mentions: list[Mention] = field(default_factory=list)
     relations: list[MentionRelation] = field(default_factory=list)
     statistics: list[StatisticMention] = field(default_factory=list)
+    #: indexes derived from the above once per document (mark positions, mention ends …), by name
+    cache: dict[str, Any] = field(default_factory=dict)
 
     # -- helpers -------------------------------------------------------------------------
     def sentence_at(self, pos: int) -> int:
@@ -180,11 +182,11 @@ def _marks(st: State) -> list[int]:
     """Positions of the characters a clause walk stops or counts at (clause ends, quotes, book
     titles), computed once per document: the walks step from one to the next instead of over
     every character, so text with no punctuation costs no more than text with it."""
-    marks = st.__dict__.get("_marks")
+    marks = st.cache.get("marks")
     if marks is None:
         stops = CLAUSE_END | set("”》“《")
         marks = [i for i, ch in enumerate(st.text) if ch in stops]
-        st.__dict__["_marks"] = marks
+        st.cache["marks"] = marks
     return marks
 
 

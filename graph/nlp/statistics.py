@@ -168,13 +168,13 @@ _RANK = re.compile(
 
 def _subject_ends(st: State) -> dict[int, int]:
     """Where an agency or place mention that starts at a position ends (computed once)."""
-    cache = st.__dict__.get("_subject_ends")
+    cache = st.cache.get("subject_ends")
     if cache is None:
         cache = {}
         for m in st.mentions:
             if m.type in ("Agency", "Place"):
                 cache[m.start] = max(cache.get(m.start, 0), m.end)
-        st.__dict__["_subject_ends"] = cache
+        st.cache["subject_ends"] = cache
     return cache
 
 

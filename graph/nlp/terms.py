@@ -393,10 +393,10 @@ def _restricted_ok(st: State, lex: Lexicons, head: str, ms: int, mod: str) -> bo
 
 def _named_cover(st: State) -> set[int]:
     """Positions covered by agency and law mentions (the terms component adds neither)."""
-    cover = st.__dict__.get("_named_cover")
+    cover = st.cache.get("named_cover")
     if cover is None:
         cover = {i for m in st.mentions if m.type in ("Agency", "Law") for i in range(m.start, m.end)}
-        st.__dict__["_named_cover"] = cover
+        st.cache["named_cover"] = cover
     return cover
 
 
