@@ -36,6 +36,7 @@ __all__ = [
     "PREFIXES",
     "extract_chunk",
     "chunk_of",
+    "store_chunk",
     "raw_digest",
     "map_chunks",
 ]
@@ -49,11 +50,13 @@ class Chunk:
     path: str
     content_hash: str
     graph: str  # the report's IRI, also its named graph
-    turtle: bytes  # the named graph's triples as Turtle, prefixes first
+    turtle: bytes  # the named graph's triples as Turtle, prefixes first: the files' full record
     triples: int
     counts: dict[str, int]  # entities per type, plus "relations" and "statistics"
     title: str = ""
     year: int | None = None
+    store_turtle: bytes = b""  # the part of it the store holds (graph.rdf.report_turtle(store=True))
+    store_triples: int = 0
 
 
 @dataclass(frozen=True)
@@ -73,11 +76,12 @@ class ManifestEntry:
     raw_sha256: str
     content_hash: str
     graph: str
-    chunk: str  # file name under OUT/cache/
+    chunk: str  # file name under OUT/cache/ (the store's part: store_chunk(chunk))
     triples: int
     counts: dict[str, int] = field(default_factory=dict)
     title: str = ""
     year: int | None = None
+    store_triples: int = 0
 
 
 @dataclass
@@ -89,7 +93,8 @@ class Manifest:
     ontology: str = ""  # SHA-256 of the ontology chunk the store was last given
 
     FILE = "manifest.json"
-    VERSION = 1
+    #: 2: each report has a second chunk, the part the store holds
+    VERSION = 2
 
     @classmethod
     def load(cls, out_dir: Path, base: str) -> Manifest:
@@ -124,13 +129,21 @@ def raw_digest(path: Path) -> str:
     return h.hexdigest()
 
 
+def store_chunk(chunk: str) -> str:
+    """The cache file name of the store's part of a report, beside its full chunk ``chunk``."""
+    return chunk[: -len(".ttl")] + ".store.ttl" if chunk.endswith(".ttl") else chunk + ".store"
+
+
 def chunk_of(ex: object, base: str = DEFAULT_BASE, path: str = "") -> Chunk:
-    """Serialise one extraction as a chunk (its named graph in Turtle)."""
+    """Serialise one extraction as a chunk: its named graph in Turtle, in full for the files
+    and the part of it the store holds (about half: no mention nodes, see
+    :func:`graph.rdf.report_triples`)."""
     from .model import Extraction
     from .rdf import report_iri, report_turtle
 
     assert isinstance(ex, Extraction)
     body, triples = report_turtle(ex, base)
+    store_body, store_triples = report_turtle(ex, base, store=True)
     counts: dict[str, int] = {}
     for e in ex.entities:
         counts[e.type] = counts.get(e.type, 0) + 1
@@ -145,6 +158,8 @@ def chunk_of(ex: object, base: str = DEFAULT_BASE, path: str = "") -> Chunk:
         counts=counts,
         title=ex.document.meta.title or "",
         year=ex.document.meta.year,
+        store_turtle=store_body,
+        store_triples=store_triples,
     )
 
 
@@ -494,7 +509,7 @@ def update_store(
     try:
         onto = str(ONTOLOGY_IRI)
         items = ([(onto, ontology_chunk("turtle"))] if ontology else []) + [
-            (g, (cache / c).read_bytes()) for g, c in sorted(chunks.items())
+            (g, (cache / store_chunk(c)).read_bytes()) for g, c in sorted(chunks.items())
         ]
         written = 0
         for graph, turtle in items:
@@ -753,7 +768,8 @@ VIEW_ALL_REPORTS = 200
 
 def view_dataset(out_dir: Path, manifest: Manifest, store: bool):  # type: ignore[no-untyped-def]
     """The rdflib Dataset the graph view is drawn from: every report graph of a small build,
-    the corpus' best-connected entities (from the store) of a large one."""
+    the corpus' best-connected entities (from the store) of a large one. Either way the view
+    reads what the store holds (the store's chunks of a small build), not the mention nodes."""
     graphs = {e.graph: e.chunk for e in manifest.files.values()}
     if len(graphs) > VIEW_ALL_REPORTS and store:
         from .view import dataset_from_store
@@ -769,7 +785,7 @@ def view_dataset(out_dir: Path, manifest: Manifest, store: bool):  # type: ignor
     ds.graph(ONTOLOGY_IRI).parse(data=ontology_chunk("turtle"), format="turtle")
     for graph, chunk in sorted(graphs.items())[:VIEW_ALL_REPORTS]:
         g = ds.graph(_rdflib_iri(graph))
-        for t in _rdflib_triples((out_dir / "cache" / chunk).read_bytes()):
+        for t in _rdflib_triples((out_dir / "cache" / store_chunk(chunk)).read_bytes()):
             g.add(t)
     return ds
 

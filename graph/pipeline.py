@@ -148,7 +148,7 @@ def _tmp_prefix(name: str) -> str:
 
 
 #: The temporary names of a build's own files in OUT and OUT/cache, with the writer's pid.
-_STALE = re.compile(r"^\.(?:graph\.(?:trig|ttl|html)|manifest\.json|store|[0-9a-f]{16}\.ttl)\.(\d+)\.(?:\w+\.)?tmp$")
+_STALE = re.compile(r"^\.(?:graph\.(?:trig|ttl|html)|manifest\.json|store|[0-9a-f]{16}(?:\.store)?\.ttl)\.(\d+)\.(?:\w+\.)?tmp$")
 
 
 def _remove_stale(folder: Path) -> None:
@@ -558,7 +558,7 @@ def _build_locked(
         key = str(p.resolve())
         current[key] = p
         entry = manifest.files.get(key)
-        if entry is not None and (cache / entry.chunk).is_file():
+        if entry is not None and (cache / entry.chunk).is_file() and (cache / corpus.store_chunk(entry.chunk)).is_file():
             size, mtime = corpus.stat_key(p)
             if (size, mtime) == (entry.size, entry.mtime_ns) or corpus.raw_digest(p) == entry.raw_sha256:
                 entry.size, entry.mtime_ns = size, mtime
@@ -600,9 +600,11 @@ def _build_locked(
             return None
         key = str(Path(res.path).resolve())
         name = res.graph.rsplit("/", 1)[-1] + ".ttl"
-        if name in rewrite or not (cache / name).is_file():
-            added_chunks.add(name)
+        store_name = corpus.store_chunk(name)
+        if name in rewrite or not (cache / name).is_file() or not (cache / store_name).is_file():
+            added_chunks.update((name, store_name))
             atomic_write(cache / name, lambda tmp: tmp.write_bytes(res.turtle))
+            atomic_write(cache / store_name, lambda tmp: tmp.write_bytes(res.store_turtle))
             rewrite.discard(name)
         first = by_hash.get(res.content_hash)
         if first is not None and first != key:
@@ -613,10 +615,11 @@ def _build_locked(
         fresh[key] = corpus.ManifestEntry(
             size=size, mtime_ns=mtime, raw_sha256=corpus.raw_digest(current[key]), content_hash=res.content_hash,
             graph=res.graph, chunk=name, triples=res.triples, counts=res.counts, title=res.title, year=res.year,
+            store_triples=res.store_triples,
         )
         if validate and key in sample:
             checked.append(res.turtle)
-        return (res.graph, res.turtle) if first is None or first == key else None
+        return (res.graph, res.store_turtle) if first is None or first == key else None
 
     stream = corpus.progress_iter(results, len(todo), "extracting", interactive)
     total = len(current)
@@ -625,7 +628,7 @@ def _build_locked(
     if bulk:
         def graphs() -> Iterator[tuple[str, bytes]]:
             for entry in sorted({e.graph: e for e in kept.values()}.values(), key=lambda e: e.graph):
-                yield entry.graph, (cache / entry.chunk).read_bytes()
+                yield entry.graph, (cache / corpus.store_chunk(entry.chunk)).read_bytes()
             for res in stream:
                 item = take(res)
                 if item is not None and item[0] not in {e.graph for e in kept.values()}:
@@ -708,7 +711,7 @@ def _build_locked(
         if new_store is not None:
             assembling.result()
             lap("files")
-            sizes = {e.graph: e.triples for e in entries.values()}
+            sizes = {e.graph: e.store_triples for e in entries.values()}
             sizes[str(ONTOLOGY_IRI)] = corpus.ontology_triples()
             store_note = corpus.activate_store(out_dir, new_store, len(live), sizes)
             activated = True
@@ -739,6 +742,7 @@ def _build_locked(
     for e in manifest.files.values():
         if e.graph not in live:
             (cache / e.chunk).unlink(missing_ok=True)
+            (cache / corpus.store_chunk(e.chunk)).unlink(missing_ok=True)
 
     counts = corpus.entity_counts(out_dir / "store" if store else None, new_manifest)
     lap("count")

@@ -297,8 +297,10 @@ class _TurtleTerms(_Terms):
         return "true"
 
 
-def report_turtle(ex: Extraction, base: str = DEFAULT_BASE) -> tuple[bytes, int]:
+def report_turtle(ex: Extraction, base: str = DEFAULT_BASE, *, store: bool = False) -> tuple[bytes, int]:
     """One report's named graph as Turtle (UTF-8) and its number of triples.
+
+    With ``store``, the part the SPARQL store holds (see :func:`report_triples`).
 
     The same triples as :func:`report_triples` and :func:`report_ox_triples`, written straight
     from strings: making ~4,500 pyoxigraph terms and serialising them costs three to four times
@@ -313,10 +315,10 @@ def report_turtle(ex: Extraction, base: str = DEFAULT_BASE) -> tuple[bytes, int]
     """
     # dict.fromkeys: the distinct triples in first-seen order, deduplicated without a Python loop
     terms = _TurtleTerms(escape=False)
-    triples = dict.fromkeys(cast("Iterator[tuple[str, str, str]]", _report_terms(ex, base, terms)))
+    triples = dict.fromkeys(cast("Iterator[tuple[str, str, str]]", _report_terms(ex, base, terms, store)))
     if terms.need_escaping():  # a quote, backslash or control character in some text: rare
         terms = _TurtleTerms(escape=True)
-        triples = dict.fromkeys(cast("Iterator[tuple[str, str, str]]", _report_terms(ex, base, terms)))
+        triples = dict.fromkeys(cast("Iterator[tuple[str, str, str]]", _report_terms(ex, base, terms, store)))
     terms.check_iris()
     out = [_TURTLE_PREFIXES]
     put = out.append
@@ -344,28 +346,38 @@ def report_turtle(ex: Extraction, base: str = DEFAULT_BASE) -> tuple[bytes, int]
     return "".join(out).encode("utf-8"), len(triples)
 
 
-def report_triples(ex: Extraction, base: str = DEFAULT_BASE) -> Iterator[Triple]:
-    """All triples of one report's named graph, as rdflib terms."""
-    return _report_terms(ex, base, _Terms(False))  # type: ignore[return-value]
+def report_triples(ex: Extraction, base: str = DEFAULT_BASE, *, store: bool = False) -> Iterator[Triple]:
+    """All triples of one report's named graph, as rdflib terms.
+
+    The files (``graph.trig``, ``graph.ttl``) get all of them: the full record. With ``store``,
+    only what questions ask, which the SPARQL store holds: everything but the mention nodes
+    (one NIF anchor per occurrence of a name, with its text and offsets: more than a third of a
+    report's triples), the anchors of statistics, the offsets of relation assertions and the
+    ``govkg:extractedBy`` provenance that only debugging needs. Each entity keeps one
+    ``govkg:sentence`` link to each sentence that names it (in both), which is what the view and
+    the questions read; a name in a sentence is found again from the entity's labels and aliases.
+    """
+    return _report_terms(ex, base, _Terms(False), store)  # type: ignore[return-value]
 
 
-def report_quads(ex: Extraction, base: str = DEFAULT_BASE) -> list:  # list[pyoxigraph.Quad]
+def report_quads(ex: Extraction, base: str = DEFAULT_BASE, *, store: bool = False) -> list:  # list[pyoxigraph.Quad]
     """All quads of one report's named graph (graph name: the report IRI), as pyoxigraph terms."""
     import pyoxigraph as ox
 
     terms = _Terms(True)
     g = terms.iri(str(report_iri(ex, base)))
-    return [ox.Quad(s, p, o, g) for s, p, o in _report_terms(ex, base, terms)]  # type: ignore[arg-type]
+    return [ox.Quad(s, p, o, g) for s, p, o in _report_terms(ex, base, terms, store)]  # type: ignore[arg-type]
 
 
-def report_ox_triples(ex: Extraction, base: str = DEFAULT_BASE) -> list:  # list[pyoxigraph.Triple]
+def report_ox_triples(ex: Extraction, base: str = DEFAULT_BASE, *, store: bool = False) -> list:  # list[pyoxigraph.Triple]
     """All triples of one report's named graph, as pyoxigraph terms (for serialising a chunk)."""
     import pyoxigraph as ox
 
-    return [ox.Triple(s, p, o) for s, p, o in _report_terms(ex, base, _Terms(True))]  # type: ignore[arg-type]
+    return [ox.Triple(s, p, o) for s, p, o in _report_terms(ex, base, _Terms(True), store)]  # type: ignore[arg-type]
 
 
-def _report_terms(ex: Extraction, base: str, t: _Terms) -> Iterator[tuple[object, object, object]]:
+def _report_terms(ex: Extraction, base: str, t: _Terms, store: bool = False) -> Iterator[tuple[object, object, object]]:
+    full = not store
     doc, meta = ex.document, ex.document.meta
     rep_s = str(report_iri(ex, base))
     rep = t.iri(rep_s)
@@ -408,14 +420,17 @@ def _report_terms(ex: Extraction, base: str, t: _Terms) -> Iterator[tuple[object
     sentence_cls, heading_p, true = iri(GOVKG.Sentence), iri(GOVKG.heading), t.true()
     roles = {k: iri(str(v)) for k, v in ROLE.items()}
     for s in ex.sentences:
-        if s.index not in used and not s.heading:
+        # the store: the sentences that state something, with what is not derived (their
+        # order is that of beginIndex; endIndex is beginIndex plus the length of the text)
+        if s.index not in used and (store or not s.heading):
             continue
         n = sent_iri[s.index]
         yield n, a, sentence_cls
         yield n, string_p, zh(s.text)
         yield n, begin, integer(s.start)
-        yield n, endi, integer(s.end)
-        yield n, index_p, integer(s.index)
+        if full:
+            yield n, endi, integer(s.end)
+            yield n, index_p, integer(s.index)
         yield n, role_p, roles[s.role]
         yield n, g_report, rep
         if s.heading:
@@ -448,12 +463,17 @@ def _report_terms(ex: Extraction, base: str, t: _Terms) -> Iterator[tuple[object
             if k in attrs:
                 pred, dt = attrs[k]
                 yield n, pred, typed(v, dt) if dt else plain(v)
-        for i in e.mentions:
-            m = mentions[i]
-            mn = iri(f"{rep_s}/m{m.start}-{m.end}-{m.type[0].lower()}")
-            yield n, mention_p, mn
-            yield from anchored(mn, m.text, m.start, m.end, sent_iri[m.sentence])
-            yield mn, g_extracted, plain(m.component)
+        # one link to each sentence that names it, in reading order: what the view and the
+        # questions read; the mention nodes below are the full record, in the files only
+        for si in sorted({mentions[i].sentence for i in e.mentions}):
+            yield n, g_sentence, sent_iri[si]
+        if full:
+            for i in e.mentions:
+                m = mentions[i]
+                mn = iri(f"{rep_s}/m{m.start}-{m.end}-{m.type[0].lower()}")
+                yield n, mention_p, mn
+                yield from anchored(mn, m.text, m.start, m.end, sent_iri[m.sentence])
+                yield mn, g_extracted, plain(m.component)
 
     # -- relations: the direct triple, and its evidence beside it
     assertion = iri(GOVKG.RelationAssertion)
@@ -467,19 +487,22 @@ def _report_terms(ex: Extraction, base: str, t: _Terms) -> Iterator[tuple[object
         yield an, subj, rs
         yield an, pred_p, rp
         yield an, obj, ro
-        yield an, g_extracted, plain(r.component)
         # the report through the sentence, as for mentions; directly when there is none
         if r.sentence is not None:
             yield an, g_sentence, sent_iri[r.sentence]
         else:
             yield an, g_report, rep
+        if not full:
+            continue
+        yield an, g_extracted, plain(r.component)
         if r.start is not None and r.end is not None:
             yield an, begin, integer(r.start)
             yield an, endi, integer(r.end)
 
     # -- statistics, as observations of a per-report data set
+    # (the store: no qb data set, and no label, which is made of value, unit and measure)
     ds = iri(f"{rep_s}/statistics")
-    if ex.statistics:
+    if ex.statistics and full:
         yield ds, a, iri(str(QB.DataSet))
         yield ds, iri(str(QB.structure)), iri(GOVKG.StatisticStructure)
         yield ds, g_report, rep
@@ -491,13 +514,14 @@ def _report_terms(ex: Extraction, base: str, t: _Terms) -> Iterator[tuple[object
         n = iri(f"{rep_s}/stat{x.index}")
         yield n, a, stat_cls
         value = _fmt(x.value)
-        yield n, label, zh(_label(value, x.unit, x.measure))
-        yield n, dataset_p, ds
+        if full:
+            yield n, label, zh(_label(value, x.unit, x.measure))
+            yield n, dataset_p, ds
         yield n, value_p, typed(value, decimal)
         yield n, unit_p, zh(x.unit)
         yield n, measure_p, zh(x.measure)
         yield n, surface_p, zh(x.text)
-        if x.year:
+        if x.year and (full or x.year != meta.year):  # the store: the report's year is the report's
             yield n, year_p, typed(str(x.year), gyear)
         if x.about:
             yield n, about_p, keyiri[x.about]
@@ -505,6 +529,8 @@ def _report_terms(ex: Extraction, base: str, t: _Terms) -> Iterator[tuple[object
             yield n, approximate_p, true
         yield n, g_report, rep
         yield n, g_sentence, sent_iri[x.sentence]
+        if not full:
+            continue
         yield n, g_extracted, plain(x.component)
         an = iri(f"{rep_s}/stat{x.index}/anchor")
         yield n, mention_p, an

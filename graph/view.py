@@ -22,6 +22,7 @@ import gc
 import hashlib
 import json
 import math
+import re
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -658,15 +659,44 @@ class _Sentences:
             self._keys[iri] = k
             role = self.ix.one(sent, _ROLE)
             idx = self.ix.one(sent, _INDEX)
+            begin = self.ix.one(sent, _BEGIN)
             self.table[k] = {
                 "iri": iri,
                 "text": _text(self.ix.get(sent, _IS_STRING)),
                 "role": _local(str(role)) if role is not None else "",
                 "report": str(self.ix.one(sent, _REPORT) or ""),
-                "index": int(idx.toPython()) if idx is not None else -1,
+                "index": int(idx.toPython()) if idx is not None else _sentence_number(iri),
+                "begin": int(begin.toPython()) if begin is not None else -1,
                 "heading": bool(self.ix.get(sent, _HEADING)),
             }
         return self._keys[iri]
+
+    def names(self, k: str, names: Sequence[str]) -> list[list[int]]:
+        """``[offset, length]`` of each occurrence of any of ``names`` in the sentence, the
+        longest name first where two overlap: how the view marks an entity in a sentence when
+        the graph (the store) keeps no mention offsets, only the entity's labels and aliases."""
+        text = self.table[k]["text"]
+        # names are compared without quotes, book-title marks and spaces (a label drops the
+        # 《》 and “” a mention may carry: 《某某细则》, “法治某地”建设); a span runs from the
+        # first to the last character matched, in the sentence as written
+        where = [i for i, c in enumerate(text) if c not in _NAME_NOISE]
+        bare = "".join(text[i] for i in where)
+        taken = [False] * len(bare)
+        spans: list[list[int]] = []
+        wanted = {b for b in ("".join(c for c in n if c not in _NAME_NOISE) for n in names) if b}
+        for name in sorted(wanted, key=lambda n: (-len(n), n)):
+            at = bare.find(name)
+            while at >= 0:
+                end = at + len(name)
+                if not any(taken[at:end]):
+                    taken[at:end] = [True] * len(name)
+                    first, last = where[at], where[end - 1] + 1
+                    # the marks around a name are part of it, as in the mention: 《长江保护法》
+                    if first > 0 and last < len(text) and _NAME_PAIRS.get(text[first - 1]) == text[last]:
+                        first, last = first - 1, last + 1
+                    spans.append([first, last - first])
+                at = bare.find(name, end)
+        return sorted(spans)
 
     def span(self, sent: Any, k: str, anchor: str, begin: Any) -> list[int]:
         """``[offset, length]`` of ``anchor`` in the sentence: from the NIF offsets when they
@@ -679,6 +709,19 @@ class _Sentences:
                 return [off, len(anchor)]
         off = text.find(anchor) if anchor else -1
         return [off, len(anchor)] if off >= 0 else [-1, 0]
+
+
+#: What names are compared without (see :meth:`_Sentences.names`).
+_NAME_NOISE = frozenset("“”\"‘’'《》〈〉「」『』 \u3000")
+_NAME_PAIRS = {"《": "》", "〈": "〉", "“": "”", "「": "」", "『": "』", "‘": "’"}
+_SENTENCE_NUMBER = re.compile(r"/s(\d+)$")
+
+
+def _sentence_number(iri: str) -> int:
+    """The index of a sentence in its report, from the IRI govkg gave it (``…/s12``): the store
+    keeps no ``govkg:sentenceIndex`` (its ``nif:beginIndex`` orders the sentences); -1 if none."""
+    m = _SENTENCE_NUMBER.search(iri)
+    return int(m.group(1)) if m else -1
 
 
 def _attrs(ix: _Index, term: Any) -> list[list[str]]:
@@ -706,7 +749,17 @@ def _panel_info(ix: _Index, nodes: Mapping[str, _Node], shown: set[str], edges: 
         if node.id in cache:
             return cache[node.id]
         by_sent: dict[str, list[list[int]]] = {}
-        for m in sorted(ix.get(node.term, _MENTION), key=str):
+        # the sentences that name the entity (its direct links), marked by its names; a graph
+        # written before those links existed has only the mention nodes, read below
+        said = ix.get(node.term, _SENTENCE)
+        if said:
+            names = [node.label, *(str(a) for a in ix.get(node.term, SKOS.altLabel))]
+            for sent in sorted(said, key=str):
+                k = sentences.key(sent)
+                if k is None or (report and sentences.table[k]["report"] not in ("", report)):
+                    continue
+                by_sent[k] = sentences.names(k, names)
+        for m in sorted(ix.get(node.term, _MENTION) if not said else (), key=str):
             sent = ix.one(m, _SENTENCE)
             mrep = ix.one(m, _REPORT)
             if mrep is None and sent is not None:  # the lean form: the report of its sentence
@@ -720,7 +773,8 @@ def _panel_info(ix: _Index, nodes: Mapping[str, _Node], shown: set[str], edges: 
             spans = by_sent.setdefault(k, [])
             if span[0] >= 0 and span not in spans:
                 spans.append(span)
-        order = sorted(by_sent, key=lambda k: (sentences.table[k]["report"], sentences.table[k]["index"]))
+        order = sorted(by_sent, key=lambda k: (sentences.table[k]["report"], sentences.table[k]["begin"],
+                                               sentences.table[k]["index"]))
         cache[node.id] = {k: sorted(by_sent[k]) for k in order}
         return cache[node.id]
 
@@ -1302,13 +1356,11 @@ def write_view(
 #: How many entities the view of a large corpus shows, and how much provenance each brings.
 CORPUS_VIEW_NODES = 1500
 _CORPUS_REPORTS_PER_ENTITY = 8
-_CORPUS_MENTIONS_PER_ENTITY = 6
+_CORPUS_SENTENCES_PER_ENTITY = 6
 #: The named graph :func:`dataset_from_store` puts its triples in (one graph, not a report's).
 _CORPUS_VIEW_GRAPH = "urn:govkg:corpus-view"
-#: What the view reads of the mentions, sentences and reports a store view brings along. A
-#: mention's ``govkg:report`` is not needed: the view takes it from the mention's sentence.
-_MENTION_PREDS = (NIF.anchorOf, NIF.beginIndex)
-_SENTENCE_PREDS = (NIF.isString, NIF.beginIndex, GOVKG.report, GOVKG.role, GOVKG.sentenceIndex, GOVKG.heading)
+#: What the view reads of the sentences and reports a store view brings along.
+_SENTENCE_PREDS = (NIF.isString, NIF.beginIndex, GOVKG.report, GOVKG.role, GOVKG.heading)
 _REPORT_PREDS = (RDF.type, DCTERMS.title, RDFS.label, GOVKG.year, GOVKG.sourceFile)
 #: IRIs per SPARQL ``VALUES`` block.
 _VALUES_CHUNK = 5000
@@ -1400,12 +1452,11 @@ def dataset_from_store(store_dir: str | Path, *, max_nodes: int = CORPUS_VIEW_NO
     A corpus of thousands of reports names hundreds of thousands of things; no page can show
     them all. This takes the ``max_nodes`` entities named in the most reports (ties: IRI),
     what the store says about them (types, labels, literal properties) and the relations among
-    them, and for each a few reports (the 8 largest report IRIs) and up to 6 mentions in those
-    reports, with their source sentences, so the side panel still shows where each came from.
-    Statistics are left out, and so are triples the view never reads (relations to entities
-    left out, a mention's report, types and end offsets of mentions and sentences). A mention
-    or relation assertion need not state its ``govkg:report``: the view takes the report of its
-    sentence.
+    them, and for each a few reports (the 8 largest report IRIs) and up to 6 sentences in those
+    reports that name it, so the side panel still shows where each came from (the name marked
+    in each from the entity's labels and aliases). Statistics are left out, and so are triples
+    the view never reads (relations to entities left out, types of sentences). A relation
+    assertion need not state its ``govkg:report``: the view takes the report of its sentence.
 
     The selection is a few set-at-a-time SPARQL queries, two at a time (Oxigraph lets go of
     the GIL while it evaluates); only counting the reports of every entity reads the whole of
@@ -1477,26 +1528,24 @@ def _read_store(db: Any, max_nodes: int, view: Graph, onto: Graph) -> list[tuple
                 reps[e.value] = sorted(rs.value.split(" "), reverse=True)[:_CORPUS_REPORTS_PER_ENTITY]
         reports = sorted({r for rs in reps.values() for r in rs})
         about_entities = [pool.submit(rows, f"""SELECT ?e ?p ?o WHERE {{ VALUES ?e {{ {_values(part)} }} ?e ?p ?o
-                FILTER (?p NOT IN (<{GOVKG.mention}>, <{GOVKG.mentionedIn}>)) }}""") for part in halves(top)]
+                FILTER (?p NOT IN (<{GOVKG.mention}>, <{GOVKG.mentionedIn}>, <{GOVKG.sentence}>)) }}""") for part in halves(top)]
         about_reports = [pool.submit(rows, q) for q in described(reports, _REPORT_PREDS)]
-        # 2. each entity's mentions (those with a sentence) in those reports, report by report
-        #    until it has enough: one round of queries for every entity still short of them
-        found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        # 2. the sentences that name each entity in those reports, report by report until it
+        #    has enough: one round of queries for every entity still short of them
+        found: dict[str, list[str]] = defaultdict(list)
         short = [e for e in top if e in reps]
         for k in range(_CORPUS_REPORTS_PER_ENTITY):
             pairs = [(e, reps[e][k]) for e in short if k < len(reps[e])]
-            queries = [f"""SELECT ?e ?m ?s WHERE {{ VALUES (?e ?r) {{ {" ".join(f"(<{e}> <{r}>)" for e, r in part)} }}
-                    GRAPH ?r {{ ?e <{GOVKG.mention}> ?m . ?m <{GOVKG.sentence}> ?s }} }}""" for part in halves(pairs)]
+            queries = [f"""SELECT ?e ?s WHERE {{ VALUES (?e ?r) {{ {" ".join(f"(<{e}> <{r}>)" for e, r in part)} }}
+                    GRAPH ?r {{ ?e <{GOVKG.sentence}> ?s }} }}""" for part in halves(pairs)]
             for part in pool.map(rows, queries):
-                for e, m, s in part:
-                    found[e.value].append((m.value, s.value))
-            short = [e for e in short if len(found[e]) < _CORPUS_MENTIONS_PER_ENTITY]
-        chosen = {e: sorted(set(found.get(e, ())))[:_CORPUS_MENTIONS_PER_ENTITY] for e in top}
-        mentions = sorted({m for ms in chosen.values() for m, _ in ms})
-        sentences = sorted({s for ms in chosen.values() for _, s in ms})
-        # 3. what the view reads of those mentions and their sentences
-        about_rest: list[Future[list[Any]]] = [pool.submit(rows, q) for q in described(mentions, _MENTION_PREDS)
-                                               + described(sentences, _SENTENCE_PREDS)]
+                for e, s in part:
+                    found[e.value].append(s.value)
+            short = [e for e in short if len(found[e]) < _CORPUS_SENTENCES_PER_ENTITY]
+        chosen = {e: sorted(set(found.get(e, ())))[:_CORPUS_SENTENCES_PER_ENTITY] for e in top}
+        sentences = sorted({s for ss in chosen.values() for s in ss})
+        # 3. what the view reads of those sentences
+        about_rest: list[Future[list[Any]]] = [pool.submit(rows, q) for q in described(sentences, _SENTENCE_PREDS)]
         term = OxToRdflib()
         iri = term.iri
         quads: list[tuple[Any, Any, Any, Graph]] = []
@@ -1504,12 +1553,10 @@ def _read_store(db: Any, max_nodes: int, view: Graph, onto: Graph) -> list[tuple
         for f in about_entities:  # of relations, those among the entities drawn
             quads += [(iri(e.value), iri(p.value), term(o), view) for e, p, o in f.result()
                       if type(o) is not ox.NamedNode or p.value == _TYPE or o.value in top_set]
-        mention_p, mentioned_in, sentence_p = (iri(str(p)) for p in (GOVKG.mention, GOVKG.mentionedIn, GOVKG.sentence))
+        mentioned_in, sentence_p = iri(str(GOVKG.mentionedIn)), iri(str(GOVKG.sentence))
         for e in top:
             quads += [(iri(e), mentioned_in, iri(r), view) for r in reps.get(e, ())]
-            for m, s in chosen[e]:
-                quads.append((iri(e), mention_p, iri(m), view))
-                quads.append((iri(m), sentence_p, iri(s), view))
+            quads += [(iri(e), sentence_p, iri(s), view) for s in chosen[e]]
         for f in about_reports + about_rest:
             quads += [(iri(x.value), iri(p.value), term(o), view) for x, p, o in f.result()]
     for q in db.quads_for_pattern(None, None, None, ox.NamedNode(str(ONTOLOGY_IRI))):

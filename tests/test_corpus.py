@@ -36,7 +36,7 @@ from graph.lexicon import lexicons
 from graph.pipeline import BuildResult, build
 from graph.rdf import OxToRdflib
 from graph.store import open_store, store_info
-from graph.vocab import DEFAULT_BASE, GOVKG, ONTOLOGY_IRI
+from graph.vocab import DEFAULT_BASE, GOVKG, NIF, ONTOLOGY_IRI, QB
 
 # -- the reports ---------------------------------------------------------------------------------
 
@@ -221,15 +221,44 @@ def assert_same_store(a: StoreContent, b: StoreContent) -> None:
     assert isomorphic(a.default, b.default), "the default graph differs"
 
 
+def store_part(g: Graph) -> Graph:
+    """What the store holds of a report graph of graph.trig, by the design of the store: all but
+    the mention nodes and statistic anchors, ``extractedBy``, the offsets of relation
+    assertions, a sentence's index and end, the sentences that state nothing, a statistic's
+    data set, label and year when it is its report's, and the data set itself."""
+    mentions = set(g.subjects(RDF.type, GOVKG.Mention))
+    datasets = set(g.subjects(RDF.type, QB.DataSet))
+    sentences = set(g.subjects(RDF.type, GOVKG.Sentence))
+    stats = set(g.subjects(RDF.type, GOVKG.Statistic))
+    stating = {o for s, o in g.subject_objects(GOVKG.sentence) if s not in mentions}
+    years = {r: y for r, y in g.subject_objects(GOVKG.year) if (r, RDF.type, GOVKG.Report) in g}
+    out = Graph()
+    for s, p, o in g:
+        if s in mentions or s in datasets or p in (GOVKG.mention, GOVKG.extractedBy, GOVKG.sentenceIndex):
+            continue
+        if s in sentences and (s not in stating or p == NIF.endIndex):
+            continue
+        if (s, RDF.type, GOVKG.RelationAssertion) in g and p in (NIF.beginIndex, NIF.endIndex):
+            continue
+        if s in stats and (p in (QB.dataSet, RDFS.label) or (p == GOVKG.year and o in years.values())):
+            continue
+        out.add((s, p, o))
+    return out
+
+
 def assert_store_matches_files(out: Path) -> None:
-    """The store holds the graphs of graph.trig, and its default graph is their union."""
+    """The store holds its part of each graph of graph.trig (:func:`store_part`), and its
+    default graph is their union."""
     content = store_content(out / "store")
     ds = load_trig(out / "graph.trig")
     files = {str(g.identifier): g for g in ds.graphs() if len(g)}
     files.pop("urn:x-rdflib:default", None)
     assert sorted(content.named) == sorted(files)
     for iri, g in files.items():
-        assert isomorphic(content.named[iri], g), f"store and graph.trig differ on <{iri}>"
+        want = g if iri == str(ONTOLOGY_IRI) else store_part(g)
+        assert isomorphic(content.named[iri], want), f"store and graph.trig differ on <{iri}>"
+        # about half (bench/store_size.py measures it on full-length reports)
+        assert iri == str(ONTOLOGY_IRI) or len(want) <= 0.6 * len(g)
     union = set().union(*(ground(g) for g in content.named.values()))
     assert ground(content.default) == union
 
@@ -405,7 +434,8 @@ def test_corpus_store_holds_what_the_files_hold(merged: Merged) -> None:
     res = merged.res
     assert_store_matches_files(res.out_dir)
     ttl = Graph().parse(res.out_dir / "graph.ttl", format="turtle")
-    assert isomorphic(ttl, store_content(res.out_dir / "store").default)
+    default = store_content(res.out_dir / "store").default
+    assert set(ground(default)) <= set(ground(ttl)) and len(default) < len(ttl)
     assert res.entity_counts["Agency"] == len(set(ttl.subjects(RDF.type, GOVKG.Agency)))
 
 
@@ -475,14 +505,15 @@ def test_corpus_rebuild_reextracts_only_the_changed_report(
     # the old graph is gone from the files, the store and the cache; the new one is there
     named = store_content(out / "store").named
     assert gone not in named and new in named
-    assert not (out / "cache" / (gone.rsplit("/", 1)[-1] + ".ttl")).exists()
+    stem = gone.rsplit("/", 1)[-1]
+    assert not (out / "cache" / f"{stem}.ttl").exists() and not (out / "cache" / f"{stem}.store.ttl").exists()
     assert_store_matches_files(out)
     q = """SELECT ?year ?value WHERE { GRAPH ?r { ?r govkg:year ?year . ?s govkg:report ?r ; govkg:value ?value ;
                govkg:measure "收到行政复议申请"@zh } ?r govkg:locality/rdfs:label "监利市"@zh } ORDER BY ?year"""
     assert store_select(out / "store", q) == [("2021", "45"), ("2022", "61")]
     # the other reports' chunks were left alone
     kept = {k: v for k, v in cache_mtimes(out).items() if k in mtimes}
-    assert kept == {k: v for k, v in mtimes.items() if k != gone.rsplit("/", 1)[-1] + ".ttl"}
+    assert kept == {k: v for k, v in mtimes.items() if k not in (f"{stem}.ttl", f"{stem}.store.ttl")}
     assert first.files["store"] == res.files["store"]
 
 
@@ -699,7 +730,7 @@ def test_corpus_bulk_store_loads_the_same_whatever_the_loader_threads(
     # batches of one report: several loads run at once when there are threads to run them
     monkeypatch.setattr(corpus, "BULK_BATCH", 1)
     cache = merged.res.out_dir / "cache"
-    items = [(e.graph, (cache / e.chunk).read_bytes())
+    items = [(e.graph, (cache / corpus.store_chunk(e.chunk)).read_bytes())
              for e in corpus.Manifest.load(merged.res.out_dir, DEFAULT_BASE).files.values()]
     out = tmp_path / "out"
     new = corpus.bulk_store(out, iter(items), threads=threads)
