@@ -22,15 +22,21 @@ from .errors import GovkgError
 if TYPE_CHECKING:
     from rdflib import Dataset
 
-    from .pipeline import BuildResult, build, extract, sample_path
+    from .extraction import extract
+    from .pipeline import BuildResult, build, sample_path
 
-# build, extract, sample_path and BuildResult come from graph.pipeline, which loads rdflib; they
-# are imported on first use so that `import graph` (and `govkg query`, which needs none of them)
-# stays cheap.
-_LAZY = frozenset(("build", "extract", "sample_path", "BuildResult"))
+# build, sample_path and BuildResult come from graph.pipeline (which loads rdflib), extract from
+# graph.extraction; they are imported on first use so that `import graph` (and `govkg query`,
+# which needs none of them) stays cheap.
+_LAZY = frozenset(("build", "sample_path", "BuildResult"))
 
 
 def __getattr__(name: str) -> Any:
+    """``extract`` and the names of :data:`_LAZY`, imported from their module on first use."""
+    if name == "extract":
+        from .extraction import extract
+
+        return extract
     if name in _LAZY:
         from . import pipeline
 

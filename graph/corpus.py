@@ -153,9 +153,9 @@ def extract_chunk(path: str, base: str = DEFAULT_BASE, max_chars: int = 0) -> Ch
 
     This is the unit of work sent to worker processes and Dask workers: it takes and returns
     plain picklable data. A report longer than ``max_chars`` characters (0: the default of
-    :data:`graph.pipeline.DEFAULT_MAX_CHARS`) is a failure with its own message, before NLP.
+    :data:`graph.extraction.DEFAULT_MAX_CHARS`) is a failure with its own message, before NLP.
     """
-    from .pipeline import extract_document
+    from .extraction import extract_document
     from .read import read_path
 
     try:

@@ -1286,7 +1286,7 @@ def write_view(
     min_reports: int | None = None,
 ) -> ViewStats:
     """Render the view (see :func:`render_view`) and write it to ``path`` atomically."""
-    from .pipeline import atomic_write
+    from .publish import atomic_write
 
     html, stats = render_view(data, report=report, types=types, max_nodes=max_nodes, title=title,
                               overview=overview, isolated=isolated, min_reports=min_reports)
