@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import GovkgError
+from .names import __version__  # defined there so that submodules needing it need not import the package
 
 if TYPE_CHECKING:
     from rdflib import Dataset
@@ -44,7 +45,6 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'graph' has no attribute {name!r}")
 
 __all__ = ["build", "extract", "load", "sample_path", "BuildResult", "GovkgError", "__version__"]
-__version__ = "0.1.0"
 
 
 def load(path: str | Path) -> Dataset:

@@ -1084,7 +1084,7 @@ def _page_assets() -> dict[str, Any]:
     csp = ("default-src 'none'; script-src " + " ".join(_csp_hash(s) for s in scripts)
            + "; style-src 'unsafe-inline'; img-src data:; font-src data:; connect-src 'none'; "
            "base-uri 'none'; form-action 'none'")
-    from . import __version__
+    from .names import __version__
 
     return {"csp": csp, "version": __version__, "vis_css": Markup(styles[0]), "app_css": Markup(styles[1]),
             "vis_js": Markup(scripts[0]), "app_js": Markup(scripts[1])}
