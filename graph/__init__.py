@@ -9,7 +9,8 @@ The public API::
 
 SPARQL lives in :mod:`graph.query` (``select(open_store("output/store"), "cite_law",
 law="长江保护法")`` gives a pandas DataFrame). Stages, one module each: read -> nlp -> resolve
--> rdf -> validate (-> view / query / serve); :mod:`graph.corpus` runs builds of any size.
+-> rdf -> validate (-> view / query / serve); :mod:`graph.pipeline` orchestrates a build of any
+size, :mod:`graph.corpus` keeps its manifest, chunks and batches.
 """
 
 from __future__ import annotations

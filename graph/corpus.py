@@ -1,4 +1,9 @@
-"""Corpus builds: many reports, incrementally, in parallel processes or on a Dask cluster.
+"""Corpus bookkeeping: the manifest, the chunks and the batches of a build of many reports,
+incrementally, in parallel processes or on a Dask cluster.
+
+:mod:`graph.pipeline` decides what runs in what order and calls in here; this module never
+imports it (the per-report step it sends to its workers is :mod:`graph.extraction`, and its
+files are written through :mod:`graph.publish`), so data flows one way.
 
 A corpus build never holds more than one report's spaCy Doc or triples at a time. Each report
 becomes a *chunk*: its named graph serialised as Turtle (prefixes first, no blank nodes), kept in
