@@ -5,7 +5,7 @@ Generates one report of each size (10k, 20k, 40k, 80k, 160k … characters, doub
 with subjects and bodies, 《titles》 of laws and plans, agencies, places and numbers with units.
 ``--no-punct`` writes the same text without punctuation or line breaks (as text scraped from
 some pages is), which used to be the slowest case. For each size it reads and extracts the report
-(``graph.read.read_text`` -> ``graph.pipeline.extract_document``: spaCy, resolution) and prints
+(``graph.read.read_text`` -> ``graph.extraction.extract_document``: spaCy, resolution) and prints
 seconds per 10k characters; at the end, the slope of log(time) against log(length): 1.0 is
 linear, 2.0 quadratic.
 
@@ -95,7 +95,7 @@ def make_text(chars: int, *, punct: bool = True, seed: int = 1) -> str:
 
 def run_one(chars: int, punct: bool) -> float:
     """Seconds to read and extract one report of ``chars`` characters."""
-    from graph.pipeline import extract_document
+    from graph.extraction import extract_document
     from graph.read import read_text
 
     text = make_text(chars, punct=punct)

@@ -9,7 +9,8 @@ The public API::
 
 SPARQL lives in :mod:`graph.query` (``select(open_store("output/store"), "cite_law",
 law="长江保护法")`` gives a pandas DataFrame). Stages, one module each: read -> nlp -> resolve
--> rdf -> validate (-> view / query / serve); :mod:`graph.corpus` runs builds of any size.
+-> rdf -> validate (-> view / query / serve); :mod:`graph.pipeline` orchestrates a build of any
+size, :mod:`graph.corpus` keeps its manifest, chunks and batches.
 """
 
 from __future__ import annotations
@@ -18,19 +19,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import GovkgError
+from .names import __version__  # defined there so that submodules needing it need not import the package
 
 if TYPE_CHECKING:
     from rdflib import Dataset
 
-    from .pipeline import BuildResult, build, extract, sample_path
+    from .extraction import extract
+    from .pipeline import BuildResult, build, sample_path
 
-# build, extract, sample_path and BuildResult come from graph.pipeline, which loads rdflib; they
-# are imported on first use so that `import graph` (and `govkg query`, which needs none of them)
-# stays cheap.
-_LAZY = frozenset(("build", "extract", "sample_path", "BuildResult"))
+# build, sample_path and BuildResult come from graph.pipeline (which loads rdflib), extract from
+# graph.extraction; they are imported on first use so that `import graph` (and `govkg query`,
+# which needs none of them) stays cheap.
+_LAZY = frozenset(("build", "sample_path", "BuildResult"))
 
 
 def __getattr__(name: str) -> Any:
+    """``extract`` and the names of :data:`_LAZY`, imported from their module on first use."""
+    if name == "extract":
+        from .extraction import extract
+
+        return extract
     if name in _LAZY:
         from . import pipeline
 
@@ -38,7 +46,6 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'graph' has no attribute {name!r}")
 
 __all__ = ["build", "extract", "load", "sample_path", "BuildResult", "GovkgError", "__version__"]
-__version__ = "0.1.0"
 
 
 def load(path: str | Path) -> Dataset:

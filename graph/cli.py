@@ -29,7 +29,7 @@ app = typer.Typer(
 
 def _print_version(value: bool) -> None:
     if value:
-        from . import __version__
+        from .names import __version__
 
         typer.echo(f"govkg {__version__}")
         raise typer.Exit()

@@ -1,4 +1,9 @@
-"""Corpus builds: many reports, incrementally, in parallel processes or on a Dask cluster.
+"""Corpus bookkeeping: the manifest, the chunks and the batches of a build of many reports,
+incrementally, in parallel processes or on a Dask cluster.
+
+:mod:`graph.pipeline` decides what runs in what order and calls in here; this module never
+imports it (the per-report step it sends to its workers is :mod:`graph.extraction`, and its
+files are written through :mod:`graph.publish`), so data flows one way.
 
 A corpus build never holds more than one report's spaCy Doc or triples at a time. Each report
 becomes a *chunk*: its named graph serialised as Turtle (prefixes first, no blank nodes), kept in
@@ -168,9 +173,9 @@ def extract_chunk(path: str, base: str = DEFAULT_BASE, max_chars: int = 0) -> Ch
 
     This is the unit of work sent to worker processes and Dask workers: it takes and returns
     plain picklable data. A report longer than ``max_chars`` characters (0: the default of
-    :data:`graph.pipeline.DEFAULT_MAX_CHARS`) is a failure with its own message, before NLP.
+    :data:`graph.extraction.DEFAULT_MAX_CHARS`) is a failure with its own message, before NLP.
     """
-    from .pipeline import extract_document
+    from .extraction import extract_document
     from .read import read_path
 
     try:

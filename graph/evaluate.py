@@ -627,7 +627,7 @@ def evaluate(
         GoldError: a gold file is missing, not JSON or not a gold file.
         GovkgError: ``texts`` is not a folder.
     """
-    from .pipeline import extract
+    from .extraction import extract
     from .rdf import load_ontology
 
     folder = Path(texts)

@@ -1,12 +1,17 @@
-"""Plain names govkg's modules share, with no RDF library behind them: the default base IRI,
-the prefixes, where the ontology files are. The CLI and the query module read them without
-loading rdflib (``graph.vocab`` re-exports them beside the rdflib terms)."""
+"""Plain names govkg's modules share, with no RDF library behind them: govkg's version, the
+default base IRI, the prefixes, where the ontology files are. The CLI and the query module read
+them without loading rdflib (``graph.vocab`` re-exports them beside the rdflib terms); the
+version is here rather than in ``graph/__init__.py`` so that a module needing it (the view
+stamps it into its page) does not import the package facade, which reaches up to the build."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["DEFAULT_BASE", "PREFIXES", "ontology_dir"]
+__all__ = ["__version__", "DEFAULT_BASE", "PREFIXES", "ontology_dir"]
+
+#: govkg's version (``graph.__version__``; keep it equal to pyproject.toml's).
+__version__ = "0.1.0"
 
 #: Where entity, report and sentence IRIs live unless ``--base-iri`` says otherwise.
 DEFAULT_BASE = "https://w3id.org/govkg/id/"

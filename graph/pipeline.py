@@ -1,9 +1,16 @@
-"""The build: paths in, validated RDF files out. Orchestrates read -> nlp -> resolve -> rdf.
+"""The build: what runs in what order, from paths in to validated RDF files out.
 
-One report or ten thousand take the same path (see :mod:`graph.corpus` for chunks, the
-manifest and parallel extraction). Output files are written to temporary names and moved into
-place only when all of them are written (and validation has passed), so a failed build never
-leaves half-written output and never loses the previous files.
+This module orchestrates and does little of the work itself. Data flows one way through the
+modules it calls: read -> nlp -> resolve (:mod:`graph.extraction`, one report at a time, in
+the workers :mod:`graph.corpus` runs) -> rdf -> chunks (:mod:`graph.corpus`: the manifest, the
+cache, batches) -> files / store / view, each written through :mod:`graph.publish`. None of
+those modules imports this one (``tests/test_imports.py`` checks), so the order of a build is
+decided here and only here.
+
+One report or ten thousand take the same path. A build holds a :class:`BuildLock` on its output
+folder; output files are written to temporary names and moved into place only when all of them
+are written (and validation has passed), so a failed build never leaves half-written output and
+never loses the previous files.
 """
 
 from __future__ import annotations
@@ -23,8 +30,9 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import ExtractionError, GovkgError, InputError, StoreError, shown
-from .model import Document, Extraction
+from .errors import GovkgError, InputError, StoreError, shown
+from .extraction import DEFAULT_MAX_CHARS
+from .publish import atomic_write, remove_stale, set_default_mode, tmp_prefix
 from .vocab import DEFAULT_BASE, ONTOLOGY_IRI
 
 if TYPE_CHECKING:
@@ -34,17 +42,10 @@ __all__ = [
     "BuildResult",
     "Skipped",
     "sample_path",
-    "extract",
-    "extract_document",
     "build",
-    "atomic_write",
     "BuildLock",
     "LOCK_FILE",
 ]
-
-#: Longest report text extracted, in characters (``--max-chars``): a longer one is skipped up
-#: front with its own message instead of running for hours.
-DEFAULT_MAX_CHARS = 2_000_000
 
 #: The lock file of a build in OUT: held (flock) for the whole build, removed at its end.
 LOCK_FILE = ".govkg-build.lock"
@@ -80,105 +81,6 @@ class BuildResult:
 def sample_path() -> Path:
     """The sample report bundled with govkg (监利市 2021 法治政府建设 report)."""
     return Path(str(files("graph").joinpath("data/sample/jianli-2021-fazhi-report.txt")))
-
-
-def check_length(document: Document, max_chars: int = 0) -> None:
-    """Refuse a report longer than ``max_chars`` characters (``--max-chars``) before NLP.
-
-    Raises:
-        InputError: the report is too long.
-    """
-    limit = max_chars or DEFAULT_MAX_CHARS
-    n = len(document.text)
-    if n > limit:
-        raise InputError(
-            f"is {n:,} characters long, more than --max-chars {limit:,}; split it into its reports, "
-            "or raise --max-chars if it really is one report",
-            path=document.path,
-        )
-
-
-def extract_document(document: Document, max_chars: int = 0) -> Extraction:
-    """NLP and resolution for one document.
-
-    Raises:
-        InputError: the report is longer than ``max_chars`` (default :data:`DEFAULT_MAX_CHARS`).
-        ExtractionError: nothing at all was found, which means the text is not a report.
-    """
-    from .nlp import annotate, get_nlp
-    from .resolve import resolve
-
-    check_length(document, max_chars)
-    nlp = get_nlp()
-    # spaCy refuses texts over nlp.max_length (E088, a million by default) with a message about
-    # its parser's memory, which govkg's pipeline does not have: our own limit is the one
-    nlp.max_length = max(nlp.max_length, len(document.text) + 1)
-    ann = annotate(document, nlp)
-    if not ann.mentions and not ann.statistics:
-        raise ExtractionError(
-            "found no agency, law, policy, initiative, place or statistic; is this a government report?",
-            path=document.path,
-        )
-    return resolve(document, ann)
-
-
-def extract(path: str | Path, max_chars: int = 0) -> Extraction:
-    """Read one report file and extract its knowledge graph content."""
-    from .read import read_path
-
-    return extract_document(read_path(path), max_chars)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _publish(tmp: str | Path) -> None:
-    """Give a finished temporary file the mode a normally created file would have
-    (mkstemp makes it 0600, which would hide the output from other users)."""
-    os.chmod(tmp, 0o666 & ~_umask())
-
-
-def _tmp_prefix(name: str) -> str:
-    """Temporary files carry their writer's process id, so that a later build can tell those
-    a killed build left (see :func:`_remove_stale`) from those of a build still running."""
-    return f".{name}.{os.getpid()}."
-
-
-#: The temporary names of a build's own files in OUT and OUT/cache, with the writer's pid.
-_STALE = re.compile(r"^\.(?:graph\.(?:trig|ttl|html)|manifest\.json|store|[0-9a-f]{16}(?:\.store)?\.ttl)\.(\d+)\.(?:\w+\.)?tmp$")
-
-
-def _remove_stale(folder: Path) -> None:
-    """Remove the temporary files of builds that were killed before they finished."""
-    if not folder.is_dir():
-        return
-    for p in folder.iterdir():
-        m = _STALE.match(p.name)
-        if m is None or int(m.group(1)) == os.getpid():
-            continue
-        try:
-            os.kill(int(m.group(1)), 0)
-        except ProcessLookupError:
-            p.unlink(missing_ok=True)
-        except (PermissionError, OverflowError):  # alive (someone else's), or no pid at all
-            continue
-
-
-def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
-    """Write a file through a temporary sibling and an atomic rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=_tmp_prefix(path.name), suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        _publish(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class BuildLock:
@@ -290,11 +192,11 @@ class _Stage:
 
     def add(self, key: str, name: str, write: Callable[[Path], None]) -> None:
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=_tmp_prefix(name), suffix=".tmp", dir=self.out_dir)
+        fd, tmp = tempfile.mkstemp(prefix=tmp_prefix(name), suffix=".tmp", dir=self.out_dir)
         os.close(fd)
         self.tmps[key] = (name, Path(tmp))
         write(Path(tmp))
-        _publish(tmp)
+        set_default_mode(tmp)
 
     def commit(self) -> None:
         for key, (name, tmp) in self.tmps.items():
@@ -496,8 +398,8 @@ def _build(
 
     manifest = corpus.Manifest.load(out_dir, base)
     cache = out_dir / "cache"
-    _remove_stale(out_dir)
-    _remove_stale(cache)
+    remove_stale(out_dir)
+    remove_stale(cache)
     # the chunks this build adds to the cache: a build that fails removes them (on a full disk
     # they are what keeps it full)
     old_chunks = {e.chunk for e in manifest.files.values()}

@@ -427,7 +427,7 @@ class _Record:
 
     def save(self) -> None:
         """Fold the journal into the record (atomically) and remove it."""
-        from .pipeline import atomic_write
+        from .publish import atomic_write
 
         text = json.dumps({"version": RECORD_VERSION, "endpoint": self.endpoint, "graph_store": self.graph_store,
                            "graphs": dict(sorted(self.graphs.items()))}, ensure_ascii=False, indent=1)

@@ -284,7 +284,7 @@ def union_default_graph(store: pyoxigraph.Store) -> None:
 
 
 def _write_marker(store_dir: Path, store: pyoxigraph.Store, generation: int, graphs: dict[str, int]) -> None:
-    from .pipeline import atomic_write
+    from .publish import atomic_write
 
     data = {
         "store_format": STORE_FORMAT,

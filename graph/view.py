@@ -1138,7 +1138,7 @@ def _page_assets() -> dict[str, Any]:
     csp = ("default-src 'none'; script-src " + " ".join(_csp_hash(s) for s in scripts)
            + "; style-src 'unsafe-inline'; img-src data:; font-src data:; connect-src 'none'; "
            "base-uri 'none'; form-action 'none'")
-    from . import __version__
+    from .names import __version__
 
     return {"csp": csp, "version": __version__, "vis_css": Markup(styles[0]), "app_css": Markup(styles[1]),
             "vis_js": Markup(scripts[0]), "app_js": Markup(scripts[1])}
@@ -1340,7 +1340,7 @@ def write_view(
     min_reports: int | None = None,
 ) -> ViewStats:
     """Render the view (see :func:`render_view`) and write it to ``path`` atomically."""
-    from .pipeline import atomic_write
+    from .publish import atomic_write
 
     html, stats = render_view(data, report=report, types=types, max_nodes=max_nodes, title=title,
                               overview=overview, isolated=isolated, min_reports=min_reports)

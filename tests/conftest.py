@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from graph.extraction import extract
 from graph.model import Extraction
-from graph.pipeline import BuildResult, build, extract, sample_path
+from graph.pipeline import BuildResult, build, sample_path
 
 
 @pytest.fixture(scope="session")

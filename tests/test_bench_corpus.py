@@ -12,7 +12,7 @@ from types import ModuleType
 
 import pytest
 
-from graph.pipeline import extract_document
+from graph.extraction import extract_document
 from graph.read import read_path
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"

@@ -43,7 +43,7 @@ def test_bench_long_reports_text_has_the_genres_shape(lr: ModuleType, punct: boo
 
 
 def test_bench_long_reports_extracts_from_a_generated_report(lr: ModuleType) -> None:
-    from graph.pipeline import extract_document
+    from graph.extraction import extract_document
     from graph.read import read_text
 
     ex = extract_document(read_text(lr.make_text(10_000), path="long.txt"))

@@ -21,7 +21,8 @@ from typer.testing import CliRunner, Result
 from graph.cli import app
 from graph.errors import GoldError
 from graph.evaluate import Counts, check_gold, find_text, load_gold, norm, report_graph, score
-from graph.pipeline import extract, sample_path
+from graph.extraction import extract
+from graph.pipeline import sample_path
 
 HERE = Path(__file__).parent
 SEED_GOLD = HERE / "data" / "seed.gold.json"

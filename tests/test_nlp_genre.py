@@ -12,9 +12,9 @@ from decimal import Decimal
 
 import pytest
 
+from graph.extraction import extract_document
 from graph.lexicon import norm_key
 from graph.model import Extraction
-from graph.pipeline import extract_document
 from graph.read import read_text
 
 BUREAU = "宜昌市生态环境局2022年法治政府建设情况报告\n"

@@ -20,7 +20,8 @@ from typer.testing import CliRunner
 from graph import corpus
 from graph.cli import app
 from graph.errors import GovkgError, InputError, StoreError
-from graph.pipeline import LOCK_FILE, BuildLock, build, check_base, extract_document
+from graph.extraction import extract_document
+from graph.pipeline import LOCK_FILE, BuildLock, build, check_base
 from graph.read import read_text
 from graph.vocab import GOVKG, ONTOLOGY_IRI
 

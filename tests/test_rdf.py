@@ -20,10 +20,11 @@ from rdflib.compare import isomorphic
 from rdflib.term import _is_valid_uri
 
 from graph.errors import GovkgError, ValidationError
+from graph.extraction import extract, extract_document
 from graph.lexicon import fold
 from graph.model import Extraction
 from graph.nlp import COMPONENTS
-from graph.pipeline import extract, extract_document, sample_path
+from graph.pipeline import sample_path
 from graph.rdf import PREDICATE, TYPE, iri_for_key, report_iri, report_triples, to_dataset
 from graph.read import read_text
 from graph.resolve import key_for
@@ -177,7 +178,7 @@ def test_rdf_same_report_same_iris_under_another_file_name() -> None:
 def test_rdf_same_report_same_quads_in_another_process(sample_extraction: Extraction) -> None:
     # string hashing differs between processes: nothing may depend on set or hash order
     code = (
-        "from graph.pipeline import extract, sample_path\n"
+        "from graph.extraction import extract\nfrom graph.pipeline import sample_path\n"
         "from graph.rdf import to_dataset\n"
         "print(to_dataset([extract(sample_path())], ontology=False).serialize(format='nquads'))\n"
     )

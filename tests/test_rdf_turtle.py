@@ -18,8 +18,8 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 
 from graph.corpus import _split_prefixes
+from graph.extraction import extract, extract_document
 from graph.model import Extraction
-from graph.pipeline import extract, extract_document
 from graph.rdf import OxToRdflib, _segment, report_ox_triples, report_triples, report_turtle
 from graph.read import read_path
 from graph.vocab import DEFAULT_BASE, PREFIXES

@@ -935,7 +935,7 @@ def test_read_report_in_one_paragraph_is_content() -> None:
 
 
 def test_read_report_in_one_paragraph_builds(tmp_path: Path) -> None:
-    from graph.pipeline import extract_document
+    from graph.extraction import extract_document
 
     lines = sample_path().read_text(encoding="utf-8").split("\n")
     one = lines[0] + "\n" + "".join(x.strip() for x in lines[1:]) + "\n"

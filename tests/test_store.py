@@ -11,8 +11,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import RDF, RDFS, Dataset, Literal, URIRef
-from rdflib.namespace import SKOS
 from rdflib.compare import isomorphic
+from rdflib.namespace import SKOS
 
 from graph import load
 from graph.errors import StoreError
