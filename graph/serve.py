@@ -262,7 +262,10 @@ class _Upstream:
             shutil.rmtree(self.snapshot_root, ignore_errors=True)
 
 
-class _HTTPError(Exception):
+class _HTTPError(GovkgError):
+    """A request the layer answers itself with ``status`` and ``message`` (plain text): refused,
+    malformed, or over a limit. Never leaves the handler."""
+
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
