@@ -33,6 +33,7 @@ Oxigraph listens on a private loopback port; only the layer is reachable.
 from __future__ import annotations
 
 import contextlib
+import functools
 import http.client
 import ipaddress
 import json
@@ -655,17 +656,29 @@ def _guard(text: str, *, update: bool = False) -> Checked:
 
     The parse decides; the tokenizer (:func:`graph.query.has_service`) may only refuse more (the
     word SERVICE outside strings, IRIs and comments), never let through what the parse found.
+    rdflib's parse takes tens of milliseconds, most of a request's time, one thread at a time
+    (:func:`graph.query.check_sparql` holds a lock): the verdict on a text of up to 16 KB is
+    remembered, as the query page and scripts send the same questions again and again.
 
     Raises:
         QueryError: the text cannot be parsed (see :func:`graph.query.check_sparql`).
         _HTTPError: 403, it uses SERVICE.
     """
-    from .query import check_sparql, has_service
+    from .query import has_service
 
-    checked = check_sparql(text, update=update)
+    checked = _checked(text, update) if len(text) <= 16384 else _check(text, update)
     if checked.services or has_service(text):
         raise _HTTPError(403, _SERVICE_REFUSED)
     return checked
+
+
+def _check(text: str, update: bool) -> Checked:
+    from .query import check_sparql
+
+    return check_sparql(text, update=update)
+
+
+_checked = functools.lru_cache(maxsize=256)(_check)  # a text that fails raises, and is not remembered
 
 
 def _allowed_file(source: str, folders: tuple[Path, ...]) -> Path:

@@ -859,6 +859,23 @@ def test_serve_read_only_refuses_load_and_updates_however_sent(server: Server, m
         assert _count(server) == before
 
 
+def test_serve_guard_remembers_verdicts_never_a_pass_for_service() -> None:
+    """The guard's verdict on a text is remembered (rdflib's parse is most of a request's time);
+    a text that uses SERVICE is refused every time, one that cannot be parsed is not remembered."""
+    import graph.serve as gs
+    from graph.errors import QueryError
+
+    gs._checked.cache_clear()
+    assert gs._guard(AGENCIES) == gs._guard(AGENCIES)
+    assert gs._checked.cache_info().hits == 1
+    for _ in range(2):
+        with pytest.raises(gs._HTTPError, match="SERVICE"):
+            gs._guard("SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+        with pytest.raises(QueryError, match="the prefix ex: is not declared"):
+            gs._guard("SELECT * { ?s ex:p ?o }")
+    assert gs._checked.cache_info().currsize == 2  # AGENCIES and the SERVICE query's parse
+
+
 @pytest.mark.parametrize("query", ["SELECT * { ?s ?p ?o } }", "SELECT * { ?s nope:p ?o }", "SERVICE", "\x01"])
 def test_serve_refuses_what_it_cannot_parse(server: Server, query: str) -> None:
     status, _, body = get_query(server, query)
