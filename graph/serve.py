@@ -707,6 +707,18 @@ def _allowed_file(source: str, folders: tuple[Path, ...]) -> Path:
 
 
 def _host_allowed(host_header: str | None, bound: str) -> bool:
+    """Whether a request's Host header names this server: on a loopback address only loopback
+    names pass, so a web page on a foreign name that resolves to 127.0.0.1 (DNS rebinding) is
+    refused.
+
+    Examples:
+        >>> _host_allowed("localhost:7878", "127.0.0.1"), _host_allowed("[::1]:7878", "127.0.0.1")
+        (True, True)
+        >>> _host_allowed("attacker.example:7878", "127.0.0.1")
+        False
+        >>> _host_allowed("kg.example.org", "0.0.0.0")  # bound to every address: the operator's choice
+        True
+    """
     if not host_header:
         return True
     name = host_header.strip().lower()
