@@ -55,6 +55,7 @@ __all__ = [
     "parse_params",
     "syntax_error",
     "declare_prefixes",
+    "undeclared_prefix",
     "open_source",
     "run",
     "run_named",
@@ -257,7 +258,8 @@ def check_sparql(text: str, *, update: bool = False, source: str | None = None) 
 
     Raises:
         QueryError: the query nests deeper than :data:`MAX_DEPTH`, or cannot be parsed (with
-            line, column and context). A query that cannot be parsed must be refused: nobody
+            line, column and context; a prefix used and not declared is named, see
+            :func:`undeclared_prefix`). A query that cannot be parsed must be refused: nobody
             can say what it would do.
 
     Examples:
@@ -296,6 +298,8 @@ def check_sparql(text: str, *, update: bool = False, source: str | None = None) 
         except RecursionError:
             raise QueryError("the query is nested too deeply to be read; write it with fewer nested groups") from None
         except Exception as e:  # noqa: BLE001 - pyparsing's and rdflib's errors: any means "cannot say"
+            if "prefix" in str(e).lower():  # rdflib: "Unknown namespace prefix : ex"; say where, and how
+                raise (undeclared_prefix(text, source=source) or _parse_error(text, e, source)) from None
             raise _parse_error(text, e, source) from None
         finally:
             sys.setrecursionlimit(limit)
@@ -604,6 +608,58 @@ def syntax_error(query: str, message: str, *, source: str | None = None, context
     return QueryError("\n".join([head, *shown]))
 
 
+def _prefix_uses(text: str) -> tuple[set[str], dict[str, int]]:
+    """The prefixes a query declares, and those it uses with the offset of their first use
+    (outside strings, IRIs and comments; a blank node label ``_:b`` is no prefix)."""
+    toks = [(k, t, o) for k, t, o in tokens(text) if k not in ("ws", "comment")]
+    declared: set[str] = set()
+    used: dict[str, int] = {}
+    for i, (kind, tok, off) in enumerate(toks):
+        if kind != "pname":
+            continue
+        prefix = tok.split(":", 1)[0]
+        before = toks[i - 1] if i else None
+        if before and before[0] == "word" and before[1].upper() == "PREFIX":
+            declared.add(prefix)
+        elif before and before[1] == "_" and before[2] + 1 == off:
+            continue  # a blank node label, _:b0
+        else:
+            used.setdefault(prefix, off)
+    return declared, used
+
+
+def _undeclared(text: str, p: str, off: int, advice: str, source: str | None = None) -> QueryError:
+    """The syntax error for prefix ``p`` used at ``off`` without a declaration."""
+    line = text.count("\n", 0, off) + 1
+    col = off - (text.rfind("\n", 0, off) + 1) + 1
+    return syntax_error(text, f"error at {line}:{col}: the prefix {p or '(empty)'}: is not declared; {advice}",
+                        source=source)
+
+
+def undeclared_prefix(text: str, *, source: str | None = None) -> QueryError | None:
+    """The error for the first prefix a query uses and does not declare (``None``: there is none),
+    saying which prefix and how to declare it: with its IRI if it is one of govkg's :data:`PREFIXES`.
+
+    A SPARQL endpoint declares no prefixes for its clients: this is what it answers a query that
+    relies on some (rdflib's parser says only "unknown namespace prefix").
+
+    Examples:
+        >>> print(undeclared_prefix("SELECT * { ?s ex:p ?o }"))
+        SPARQL syntax error at line 1, column 15: the prefix ex: is not declared; declare it with PREFIX ex: <…> before the query
+            1 | SELECT * { ?s ex:p ?o }
+              |               ^
+        >>> undeclared_prefix("PREFIX ex: <urn:x:> ASK { ?s ex:p _:o }") is None
+        True
+    """
+    declared, used = _prefix_uses(text)
+    missing = [p for p in used if p not in declared]
+    if not missing:
+        return None
+    p = missing[0]
+    return _undeclared(text, p, used[p], f"declare it with PREFIX {p}: <{PREFIXES.get(p, '…')}> before the query",
+                       source)
+
+
 def declare_prefixes(text: str) -> tuple[str, int]:
     """The query with a ``PREFIX`` line put in front for each of govkg's :data:`PREFIXES` it uses
     and does not declare, and the number of lines put in front; a short query needs no PREFIX lines.
@@ -623,29 +679,13 @@ def declare_prefixes(text: str) -> tuple[str, int]:
         ...
         graph.errors.QueryError: SPARQL syntax error at line 1, column 12: the prefix foaf: is not declared; ...
     """
-    toks = [(k, t, o) for k, t, o in tokens(text) if k not in ("ws", "comment")]
-    declared: set[str] = set()
-    used: dict[str, int] = {}
-    for i, (kind, tok, off) in enumerate(toks):
-        if kind != "pname":
-            continue
-        prefix = tok.split(":", 1)[0]
-        before = toks[i - 1] if i else None
-        if before and before[0] == "word" and before[1].upper() == "PREFIX":
-            declared.add(prefix)
-        elif before and before[1] == "_" and before[2] + 1 == off:
-            continue  # a blank node label, _:b0
-        else:
-            used.setdefault(prefix, off)
+    declared, used = _prefix_uses(text)
     missing = [p for p in used if p not in declared and p not in PREFIXES]
     if missing:
-        p, off = missing[0], used[missing[0]]
-        line = text.count("\n", 0, off) + 1
-        col = off - (text.rfind("\n", 0, off) + 1) + 1
+        p = missing[0]
         ours = ", ".join(f"{q}:" for q in PREFIXES)
-        raise syntax_error(text, f"error at {line}:{col}: the prefix {p or '(empty)'}: is not declared; "
-                                 f"add `PREFIX {p}: <…>` to the query, or use one of the prefixes govkg "
-                                 f"declares for you: {ours}")
+        raise _undeclared(text, p, used[p], f"add `PREFIX {p}: <…>` to the query, or use one of the prefixes "
+                                            f"govkg declares for you: {ours}")
     add = [f"PREFIX {p}: <{PREFIXES[p]}>" for p in PREFIXES if p in used and p not in declared]
     if not add:
         return text, 0

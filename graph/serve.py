@@ -2,9 +2,11 @@
 
 The SPARQL engine and HTTP protocol are Oxigraph's own server (``oxigraph serve-read-only``,
 from the ``oxigraph`` package on PyPI, same storage format as pyoxigraph of the same version):
-it speaks the SPARQL 1.1 Protocol, negotiates every result format and describes itself. In front
-of it sits a thin layer of our own, on the standard library's ``ThreadingHTTPServer``, for what
-Oxigraph's server does not do:
+it speaks the SPARQL 1.1 Protocol and the Graph Store Protocol, negotiates every result format
+and describes itself. The layer passes the client's ``Accept`` header on and Oxigraph's status,
+``Content-Type`` and body back unchanged (a 406 for a format it does not offer is Oxigraph's);
+it neither negotiates nor formats results itself. It is a thin layer of our own, on the
+standard library's ``ThreadingHTTPServer``, for what Oxigraph's server does not do:
 
 * refuse ``SERVICE`` (Oxigraph would fetch from any URL a query names) and ``LOAD`` of anything
   but files under ``--allow-load`` folders, deciding on the query as a SPARQL parser reads it
@@ -14,7 +16,12 @@ Oxigraph's server does not do:
 * a connection limit and a deadline for sending each request, so idle or trickling clients cannot
   hold hundreds of threads;
 * a time limit that ends with a clear 503 (Oxigraph's own timeout cuts a streamed result
-  mid-body with status 200), a result-size limit (507), a request-size limit (400);
+  mid-body with status 200), a result-size limit (507), a request-size limit (400), for which
+  it reads Oxigraph's whole answer before sending it on;
+* error messages that say what to do: a syntax error with line, column and the text around it,
+  an undeclared prefix by name (:func:`graph.query.undeclared_prefix`);
+* the service description, Oxigraph's in the format Oxigraph chose, without the federation it
+  advertises and naming our endpoint;
 * the query page (``/``), the named questions (``/questions.json``), the graph view (``/view``);
 * serving a checkpoint of the store, so ``govkg build`` can rewrite the store while the server
   runs: when the store's marker changes the layer takes a new checkpoint, starts a new Oxigraph
@@ -26,6 +33,7 @@ Oxigraph listens on a private loopback port; only the layer is reachable.
 from __future__ import annotations
 
 import contextlib
+import functools
 import http.client
 import ipaddress
 import json
@@ -46,34 +54,18 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from .errors import GovkgError, QueryError, StoreError
+
+if TYPE_CHECKING:
+    from .query import Checked
 
 __all__ = ["ServeConfig", "GovkgServer", "serve", "oxigraph_executable"]
 
 _SPARQL_PATHS = ("/sparql", "/query")
 _LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
-_FORMAT_PARAM = {  # ?format= for clients that cannot set Accept (a browser address bar)
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "turtle": "text/turtle",
-    "ttl": "text/turtle",
-    "ntriples": "application/n-triples",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-}
-_SD_FORMATS = {
-    "text/turtle": "TURTLE",
-    "application/n-triples": "N_TRIPLES",
-    "application/rdf+xml": "RDF_XML",
-    "application/ld+json": "JSON_LD",
-    "application/json": "JSON_LD",
-}
 _STATIC = {
     "query.js": "text/javascript; charset=utf-8",
     "query.css": "text/css; charset=utf-8",
@@ -271,7 +263,10 @@ class _Upstream:
             shutil.rmtree(self.snapshot_root, ignore_errors=True)
 
 
-class _HTTPError(Exception):
+class _HTTPError(GovkgError):
+    """A request the layer answers itself with ``status`` and ``message`` (plain text): refused,
+    malformed, or over a limit. Never leaves the handler."""
+
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
@@ -294,7 +289,6 @@ class GovkgServer:
         self._httpd: ThreadingHTTPServer | None = None
         self._threads: list[threading.Thread] = []
         self._stop = threading.Event()
-        self._sd: tuple[Any, ...] | None = None
         self._view_lock = threading.Lock()
         self._views: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
         self._view_data: tuple[Any, Any] | None = None
@@ -358,7 +352,6 @@ class GovkgServer:
             return False
         with self._ulock:
             old, self._upstream = self._upstream, new
-            self._sd = None
         if old is not None:
             old.retire()
         return True
@@ -448,7 +441,8 @@ class GovkgServer:
     # -- forwarding ------------------------------------------------------------------------------
 
     def forward(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> tuple[int, str, bytes]:
-        """Send a request to Oxigraph and read the whole answer within the limits."""
+        """Send a request to Oxigraph and read its whole answer within the time and size limits:
+        ``(status, Content-Type, body)`` as Oxigraph gave them."""
         if not self._slots.acquire(timeout=self.cfg.timeout):
             raise _HTTPError(503, "the server is busy with other queries; retry in a moment")
         try:
@@ -460,11 +454,15 @@ class GovkgServer:
         finally:
             self._slots.release()
 
-    def _exchange(self, up: _Upstream, method: str, path: str, body: bytes | None,
-                  headers: dict[str, str]) -> tuple[int, str, bytes]:
-        cfg = self.cfg
-        deadline = time.monotonic() + cfg.timeout
-        conn = http.client.HTTPConnection("127.0.0.1", up.port, timeout=cfg.timeout)
+    def _exchange(self, up: _Upstream, method: str, path: str, body: bytes | None, headers: dict[str, str],
+                  *, timeout: float | None = None, limit: float | None = None) -> tuple[int, str, bytes]:
+        """One request to ``up``; ``timeout`` and ``limit`` default to the configured ones. The
+        answer is read to its end before anything is sent on: only then can a timeout still be
+        a clean 503 and an oversized result a 507, rather than a body cut short."""
+        timeout = timeout or self.cfg.timeout
+        limit = limit or self.cfg.max_result_bytes
+        deadline = time.monotonic() + timeout
+        conn = http.client.HTTPConnection("127.0.0.1", up.port, timeout=timeout)
         try:
             try:
                 conn.request(method, path, body=body, headers=headers)
@@ -473,9 +471,6 @@ class GovkgServer:
                 raise _HTTPError(503, self._timeout_message()) from None
             except OSError as e:
                 raise _HTTPError(502, f"the SPARQL engine did not answer ({e}); retry in a moment") from None
-            length = resp.getheader("Content-Length")
-            if length and length.isdigit() and int(length) > cfg.max_result_bytes:
-                raise _HTTPError(507, self._size_message())
             chunks: list[bytes] = []
             size = 0
             while True:
@@ -493,7 +488,7 @@ class GovkgServer:
                 if not chunk:
                     break
                 size += len(chunk)
-                if size > cfg.max_result_bytes:
+                if size > limit:
                     raise _HTTPError(507, self._size_message())
                 chunks.append(chunk)
             data = b"".join(chunks)
@@ -512,31 +507,22 @@ class GovkgServer:
         return (f"the result is larger than the server's limit of {mb:g} MB; add a LIMIT or select fewer "
                 "columns, or start the server with a larger --max-result-mb")
 
-    # -- service description ---------------------------------------------------------------------
-
-    def service_description(self, accept: str, base: str) -> tuple[str, bytes]:
-        """Oxigraph's own service description, minus federation, naming our endpoint."""
+    def service_description(self, accept: str | None, endpoint: str) -> tuple[int, str, bytes]:
+        """Oxigraph's service description in the format Oxigraph negotiated with ``accept``, less
+        the federation this layer refuses (``sd:BasicFederatedQuery``) and naming ``endpoint``."""
         import pyoxigraph as ox
 
+        status, ctype, data = self.forward("GET", "/query", None, {"Accept": accept} if accept else {})
+        fmt = ox.RdfFormat.from_media_type(ctype) if status == 200 else None
+        if fmt is None:  # 406 and the like: Oxigraph's answer stands
+            return status, ctype, data
         sd = "http://www.w3.org/ns/sparql-service-description#"
-        if self._sd is None:
-            status, _, data = self.forward("GET", "/query", None, {"Accept": "application/n-triples"})
-            if status != 200:
-                raise _HTTPError(502, "the SPARQL engine gave no service description")
-            self._sd = tuple(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
-        endpoint = ox.NamedNode(base + "sparql")
-        triples = []
-        for t in self._sd:
-            if t.predicate.value == sd + "feature" and t.object.value == sd + "BasicFederatedQuery":
-                continue
-            if t.predicate.value == sd + "endpoint":
-                t = ox.Triple(t.subject, t.predicate, endpoint)
-            triples.append(t)
-        mime = _negotiate(accept, list(_SD_FORMATS)) or "text/turtle"
-        fmt = getattr(ox.RdfFormat, _SD_FORMATS[mime])
-        body = ox.serialize(triples, format=fmt, prefixes={"sd": sd}) if fmt == ox.RdfFormat.TURTLE \
-            else ox.serialize(triples, format=fmt)
-        return mime, bytes(body or b"")
+        # Oxigraph names its endpoint relative to the request (<> in Turtle): it is ours that counts
+        triples = [ox.Triple(q.subject, q.predicate, ox.NamedNode(endpoint) if q.predicate.value == sd + "endpoint"
+                             else q.object)
+                   for q in ox.parse(data, format=fmt, base_iri="http://127.0.0.1/query")
+                   if not (q.predicate.value == sd + "feature" and q.object.value == sd + "BasicFederatedQuery")]
+        return status, ctype, bytes(ox.serialize(triples, format=fmt, prefixes={"sd": sd}) or b"")
 
     # -- graph view --------------------------------------------------------------------------------
 
@@ -570,21 +556,19 @@ class GovkgServer:
             return page
 
     def _dataset(self) -> Any:
+        """The store's report graphs and ontology as an rdflib ``Dataset``, read from Oxigraph's
+        Graph Store endpoint (no result-size limit: the view shows the whole store)."""
+        import pyoxigraph as ox
         from rdflib import Dataset
 
         up = self._acquire()
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", up.port, timeout=max(self.cfg.timeout, 60))
-            conn.request("GET", "/store", headers={"Accept": "application/n-quads"})
-            resp = conn.getresponse()
-            data = resp.read()
-            conn.close()
+            status, _, data = self._exchange(up, "GET", "/store", None, {"Accept": "application/n-quads"},
+                                             timeout=max(self.cfg.timeout, 60), limit=math.inf)
         finally:
             up.release()
-        if resp.status != 200:
+        if status != 200:
             raise _HTTPError(502, "could not read the store for the graph view")
-        import pyoxigraph as ox
-
         # the report graphs and the ontology, as in graph.trig; the default graph is only their union
         named = [q for q in ox.parse(data, format=ox.RdfFormat.N_QUADS) if not isinstance(q.graph_name, ox.DefaultGraph)]
         ds = Dataset()
@@ -663,46 +647,38 @@ class _HTTPServer(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
-def _negotiate(accept: str, offered: list[str]) -> str | None:
-    """The offered media type the Accept header likes best (``None``: none acceptable).
-
-    Examples:
-        >>> _negotiate("text/turtle;q=0.5, application/n-triples", ["text/turtle", "application/n-triples"])
-        'application/n-triples'
-        >>> _negotiate("*/*", ["text/turtle"])
-        'text/turtle'
-    """
-    if not accept.strip():
-        return offered[0]
-    best: tuple[float, int, str] | None = None
-    for i, part in enumerate(accept.split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        mime = fields[0].lower()
-        q = 1.0
-        for f in fields[1:]:
-            if f.startswith("q="):
-                try:
-                    q = float(f[2:])
-                except ValueError:
-                    q = 0.0
-        if q <= 0:
-            continue
-        for o in offered:
-            if mime in (o, "*/*") or (mime.endswith("/*") and o.startswith(mime[:-1])):
-                cand = (q, -(i if mime == o else 1000 + offered.index(o)), o)
-                if best is None or cand > best:
-                    best = cand
-    return best[2] if best else None
-
-
 _SERVICE_REFUSED = ("SERVICE (federated query) is refused: this endpoint never reaches out to other servers; "
                     "query each endpoint yourself")
 
 
-def _quote(iri: str) -> str:
-    from urllib.parse import quote
+def _guard(text: str, *, update: bool = False) -> Checked:
+    """What a query (or update) does, from :func:`graph.query.check_sparql`; SERVICE refused.
 
-    return quote(iri, safe="")
+    The parse decides; the tokenizer (:func:`graph.query.has_service`) may only refuse more (the
+    word SERVICE outside strings, IRIs and comments), never let through what the parse found.
+    rdflib's parse takes tens of milliseconds, most of a request's time, one thread at a time
+    (:func:`graph.query.check_sparql` holds a lock): the verdict on a text of up to 16 KB is
+    remembered, as the query page and scripts send the same questions again and again.
+
+    Raises:
+        QueryError: the text cannot be parsed (see :func:`graph.query.check_sparql`).
+        _HTTPError: 403, it uses SERVICE.
+    """
+    from .query import has_service
+
+    checked = _checked(text, update) if len(text) <= 16384 else _check(text, update)
+    if checked.services or has_service(text):
+        raise _HTTPError(403, _SERVICE_REFUSED)
+    return checked
+
+
+def _check(text: str, update: bool) -> Checked:
+    from .query import check_sparql
+
+    return check_sparql(text, update=update)
+
+
+_checked = functools.lru_cache(maxsize=256)(_check)  # a text that fails raises, and is not remembered
 
 
 def _allowed_file(source: str, folders: tuple[Path, ...]) -> Path:
@@ -731,6 +707,18 @@ def _allowed_file(source: str, folders: tuple[Path, ...]) -> Path:
 
 
 def _host_allowed(host_header: str | None, bound: str) -> bool:
+    """Whether a request's Host header names this server: on a loopback address only loopback
+    names pass, so a web page on a foreign name that resolves to 127.0.0.1 (DNS rebinding) is
+    refused.
+
+    Examples:
+        >>> _host_allowed("localhost:7878", "127.0.0.1"), _host_allowed("[::1]:7878", "127.0.0.1")
+        (True, True)
+        >>> _host_allowed("attacker.example:7878", "127.0.0.1")
+        False
+        >>> _host_allowed("kg.example.org", "0.0.0.0")  # bound to every address: the operator's choice
+        True
+    """
     if not host_header:
         return True
     name = host_header.strip().lower()
@@ -875,6 +863,11 @@ class _Handler(BaseHTTPRequestHandler):
         except (UnicodeDecodeError, ValueError):
             raise _HTTPError(400, "the parameters are not valid percent-encoded UTF-8") from None
 
+    def _accept(self) -> dict[str, str]:
+        """The client's Accept header, to pass on: Oxigraph negotiates (its default without one)."""
+        accept = self.headers.get("Accept")
+        return {"Accept": accept} if accept else {}
+
     def _base(self) -> str:
         host = self.headers.get("Host") or f"{self.app.cfg.host}:{self.server.server_address[1]}"
         return f"http://{host}/"
@@ -962,34 +955,21 @@ class _Handler(BaseHTTPRequestHandler):
         if len(query) > 1:
             raise _HTTPError(400, "more than one 'query' parameter; send one query per request")
         text = query[0]
-        from .query import check_sparql, has_service
-
         try:
-            checked = check_sparql(text)
+            _guard(text)
         except QueryError as as_query:
             try:
-                check_sparql(text, update=True)
+                _guard(text, update=True)
             except QueryError:
                 raise as_query from None  # neither a query nor an update: refused, with the query's reason
             self._write_allowed()
             raise _HTTPError(400, "send SPARQL Update as POST with 'update' or application/sparql-update") from None
-        # the parse decides; the tokenizer may only refuse more (a word SERVICE it sees outside
-        # strings, IRIs and comments), never let through what the parse found
-        if checked.services or has_service(text):
-            raise _HTTPError(403, _SERVICE_REFUSED)
         fields: list[tuple[str, str]] = [("query", text)]
         for key in ("default-graph-uri", "named-graph-uri"):
             fields.extend((key, v) for v in params.get(key, []))
-        accept = self.headers.get("Accept", "") or ""
-        fmt = (params.get("format") or params.get("output") or [""])[-1].lower()
-        if fmt in _FORMAT_PARAM and (not accept or accept.strip() in ("*/*",) or "text/html" in accept):
-            accept = _FORMAT_PARAM[fmt]
-        elif not accept.strip() or "text/html" in accept.split(",")[0]:
-            accept = "application/sparql-results+json, text/turtle;q=0.9, */*;q=0.1"
-        status, ctype_out, data = self.app.forward(
-            "POST", "/query", urlencode(fields).encode("ascii"),
-            {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
-        )
+        status, ctype_out, data = self.app.forward("POST", "/query", urlencode(fields).encode("ascii"),
+                                                   {"Content-Type": "application/x-www-form-urlencoded",
+                                                    **self._accept()})
         if status == 400:
             from .query import syntax_error
 
@@ -1009,11 +989,7 @@ class _Handler(BaseHTTPRequestHandler):
             if len(updates) != 1:
                 raise _HTTPError(400, "send exactly one 'update' parameter")
             text = updates[0]
-        from .query import check_sparql, has_service
-
-        checked = check_sparql(text, update=True)
-        if checked.services or has_service(text):
-            raise _HTTPError(403, _SERVICE_REFUSED)
+        checked = _guard(text, update=True)
         if checked.loads:
             return self._load(checked)
         # what was checked is what is sent: the text, not a body Oxigraph might read otherwise
@@ -1023,7 +999,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.app._writes += 1
         self._send(status, ctype_out, data)
 
-    def _load(self, checked: Any) -> None:
+    def _load(self, checked: Checked) -> None:
         """SPARQL LOAD, done by the layer: only files under an --allow-load folder, never a URL
         (Oxigraph's own LOAD fetches whatever URL it is given)."""
         import pyoxigraph as ox
@@ -1039,7 +1015,7 @@ class _Handler(BaseHTTPRequestHandler):
                                       "load .ttl, .nt, .nq, .trig, .rdf or .jsonld files")
             files.append((load, path, fmt))
         for load, path, fmt in files:
-            target = f"/store?graph={_quote(load.graph)}" if load.graph else "/store?default"
+            target = f"/store?graph={quote(load.graph, safe='')}" if load.graph else "/store?default"
             try:
                 data = path.read_bytes()
             except OSError as e:
@@ -1053,7 +1029,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(204, "text/plain; charset=utf-8", b"")
 
     def _graph_store(self, query: str) -> None:
-        headers = {"Accept": self.headers.get("Accept") or "application/n-quads"}
+        headers = self._accept()
         body = None
         if self.command in ("PUT", "POST", "DELETE", "PATCH"):
             self._write_allowed()
@@ -1068,15 +1044,10 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(status, ctype, data)
 
     def _service_description(self) -> None:
-        accept = self.headers.get("Accept", "")
-        if accept.split(",")[0].strip().startswith("text/html"):
-            self.send_response(303)
-            self.send_header("Location", "/")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        mime, body = self.app.service_description(accept, self._base())
-        self._send(200, f"{mime}; charset=utf-8" if mime.startswith("text/") else mime, body)
+        if self.headers.get("Accept", "").split(",")[0].strip().startswith("text/html"):
+            # a browser following the page's endpoint link: the query page is what it wants
+            return self._send(303, "text/plain; charset=utf-8", b"", {"Location": "/"})
+        self._send(*self.app.service_description(self.headers.get("Accept"), self._base() + "sparql"))
 
     def _questions(self) -> None:
         from .query import PREFIXES, named_queries

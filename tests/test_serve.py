@@ -276,6 +276,78 @@ def test_serve_sparqlwrapper(server: Server) -> None:
     assert len(g) == len(embedded(server, PREFIX + "SELECT * WHERE { ?a govkg:promotes ?b }"))
 
 
+def _engine_port(server: Server) -> int:
+    """The private port of the Oxigraph process behind the layer."""
+    ports = {port for k in server.children() for _, port in _listening(k)}
+    assert len(ports) == 1
+    return ports.pop()
+
+
+@pytest.mark.parametrize("accept", [
+    "text/csv", "application/sparql-results+json", "application/sparql-results+xml", "text/tab-separated-values",
+    "text/csv;q=0.5, text/tab-separated-values", "application/json", "*/*", None,
+    "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",  # a browser's address bar
+    "image/png", "text/turtle",  # no SELECT result format: Oxigraph's 406
+])
+def test_serve_leaves_negotiation_to_oxigraph(server: Server, accept: str | None) -> None:
+    """The client's Accept goes to Oxigraph as it is, and Oxigraph's status, Content-Type and body
+    come back unchanged: the layer does not negotiate formats of its own."""
+    import httpx
+
+    headers = {"Accept": accept} if accept else {}
+    params = {"query": AGENCIES}
+    with httpx.Client(trust_env=False, timeout=30) as c:
+        ours = c.get(server.url + "sparql", params=params, headers=headers)
+        # httpx sends Accept: */* unless told otherwise; the engine gets the same as the layer did
+        engine = c.get(f"http://127.0.0.1:{_engine_port(server)}/query", params=params, headers=headers)
+    assert (ours.status_code, ours.headers["content-type"], ours.content) == \
+        (engine.status_code, engine.headers["content-type"], engine.content)
+    expected = {"text/csv": (200, "text/csv"), "application/sparql-results+json": (200, "application/sparql-results+json"),
+                "image/png": (406, "text/plain"), "text/turtle": (406, "text/plain")}.get(accept or "")
+    if expected:
+        assert ours.status_code == expected[0] and ours.headers["content-type"].startswith(expected[1])
+    if accept == "text/csv":
+        labels = sorted(r[1] for r in embedded(server, AGENCIES))
+        assert sorted(r["l"] for r in csv.DictReader(io.StringIO(ours.text))) == labels
+
+
+@pytest.mark.parametrize(("accept", "fmt"), [("text/turtle", "turtle"), ("application/n-triples", "nt"),
+                                             ("application/ld+json", "json-ld"), ("application/rdf+xml", "xml"),
+                                             (None, "nquads")])
+def test_serve_service_description_in_oxigraphs_formats(server: Server, accept: str | None, fmt: str) -> None:
+    import httpx
+
+    headers = {"Accept": accept} if accept else {"Accept": ""}
+    with httpx.Client(trust_env=False, timeout=30) as c:
+        resp = c.get(server.url + "sparql", headers=headers)
+        engine = c.get(f"http://127.0.0.1:{_engine_port(server)}/query", headers=headers)
+    assert resp.status_code == 200 and resp.headers["content-type"] == engine.headers["content-type"]
+    g = Dataset()
+    g.parse(data=resp.text, format=fmt)
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    assert (None, URIRef(sd + "endpoint"), URIRef(server.url + "sparql")) in g
+    assert (None, URIRef(sd + "supportedLanguage"), URIRef(sd + "SPARQL11Query")) in g
+    assert (None, URIRef(sd + "feature"), URIRef(sd + "BasicFederatedQuery")) not in g
+    assert request(server, "GET", "/sparql", headers={"Accept": "image/png"})[0] == 406  # Oxigraph's answer
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_serve_undeclared_prefix_says_which(server: Server, method: str) -> None:
+    query = "SELECT * { ?s ex:p ?o }"
+    if method == "GET":
+        status, headers, body = get_query(server, query)
+    else:
+        status, headers, body = request(server, "POST", "/sparql", query, {"Content-Type": "application/sparql-query"})
+    text = body.decode("utf-8")
+    assert status == 400 and headers["content-type"].startswith("text/plain")
+    assert text.startswith("SPARQL syntax error at line 1, column 15: the prefix ex: is not declared; "
+                           "declare it with PREFIX ex: <…>"), text
+    assert "      |               ^" in text  # under ex:p
+    status, _, body = get_query(server, "SELECT ?a WHERE {\n  ?a a govkg:Agency }")
+    assert status == 400 and "line 2, column 8: the prefix govkg: is not declared; declare it with " \
+        f"PREFIX govkg: <{GOVKG}>" in body.decode("utf-8")
+
+
 def test_serve_service_description(server: Server) -> None:
     status, headers, body = request(server, "GET", "/sparql", headers={"Accept": "text/turtle"})
     assert status == 200 and headers["content-type"].startswith("text/turtle")
@@ -631,6 +703,29 @@ def test_serve_query_page_in_chromium(server: Server) -> None:
         assert not errors, errors
 
 
+@pytest.mark.browser
+def test_serve_query_page_names_an_undeclared_prefix(server: Server) -> None:
+    """A query typed into the YASGUI page with a prefix nobody declares (ex:) runs, and the page
+    shows the endpoint's message naming that prefix and how to declare it."""
+    from browser import browser_page
+
+    with browser_page(offline=False) as page:
+        blocked = _page_offline_except_loopback(page, server.port)
+        page.goto(server.url, wait_until="load")
+        page.wait_for_selector("body[data-ready='1']", timeout=20000)
+        page.evaluate("void window.govkgYasgui.getTab().setQuery('')")
+        page.locator(".yasqe .CodeMirror:visible").click()
+        page.keyboard.type("SELECT * { ?s ex:p ?o }")  # the editor closes no brackets: typed as is
+        _until(lambda: page.evaluate("window.govkgYasgui.getTab().getQuery()") == "SELECT * { ?s ex:p ?o }", page)
+        page.keyboard.press("Control+Enter")
+        message = page.locator(".yasr .errorResult:visible")
+        message.wait_for(timeout=20000)
+        text = message.inner_text()
+        assert "the prefix ex: is not declared; declare it with PREFIX ex: <…>" in text, text
+        assert "1 | SELECT * { ?s ex:p ?o }" in text  # the line, with a caret under ex:p
+        assert not blocked
+
+
 # -- rebuilds while serving, and --writable ----------------------------------------------------
 
 
@@ -762,6 +857,23 @@ def test_serve_read_only_refuses_load_and_updates_however_sent(server: Server, m
         assert status == 403 and b"read-only" in answer, answer
         assert not ear.called()
         assert _count(server) == before
+
+
+def test_serve_guard_remembers_verdicts_never_a_pass_for_service() -> None:
+    """The guard's verdict on a text is remembered (rdflib's parse is most of a request's time);
+    a text that uses SERVICE is refused every time, one that cannot be parsed is not remembered."""
+    import graph.serve as gs
+    from graph.errors import QueryError
+
+    gs._checked.cache_clear()
+    assert gs._guard(AGENCIES) == gs._guard(AGENCIES)
+    assert gs._checked.cache_info().hits == 1
+    for _ in range(2):
+        with pytest.raises(gs._HTTPError, match="SERVICE"):
+            gs._guard("SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+        with pytest.raises(QueryError, match="the prefix ex: is not declared"):
+            gs._guard("SELECT * { ?s ex:p ?o }")
+    assert gs._checked.cache_info().currsize == 2  # AGENCIES and the SERVICE query's parse
 
 
 @pytest.mark.parametrize("query", ["SELECT * { ?s ?p ?o } }", "SELECT * { ?s nope:p ?o }", "SERVICE", "\x01"])
