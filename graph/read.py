@@ -542,6 +542,30 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
 # ==========================================================================================
 # HTML
 # ==========================================================================================
+#
+# Why our own extractor and not trafilatura (compared with trafilatura 2.3.1 on the saved pages
+# of tests/data/html, `python bench/html_extract.py`; figures in bench/README.md): on the modern
+# div layouts (TRS_Editor, Word-export WordSection divs, article-content with attachments) both
+# find the whole body with no furniture, but trafilatura, in each of its modes (default,
+# favor_precision, favor_recall),
+#   - on the table layouts (old-table-gb2312.htm, body-in-tds.html) keeps the whole page: the
+#     navigation menu, breadcrumbs, info line, 打印/关闭, 相关链接/相关文章 and the footer with
+#     版权所有, 网站标识码, ICP备 and 公网安备 numbers; it moves the figures table below the body
+#     (its rows land after the signature), and runs a body of <br> lines into one line
+#     (headings 一、二、 glued to the paragraphs: 27 % of the lines kept on that page);
+#   - leaks the footer (版权所有, ICP备, 公网安备, 技术支持) after the body of
+#     title-in-head-only.html and xxgk-gbk-no-charset.html, and the 索引号 table of the latter
+#     (its 名称 row survives our debris marking);
+#   - gives the <title> with the site's column and name on it (…报告_部门动态_…人民政府) on 3
+#     of 7 pages, and a wrong date on 3: 2023-01-01 and 2022-01-01 guessed where the info line
+#     has an unlabelled 2023年2月14日 or 日期：2023年03月29日, and the 成文日期 instead of the
+#     发布日期 of a 信息公开 table;
+#   - is 5x slower here (about 20 ms a page against 4 ms).
+# It decodes the GB2312/GBK pages (one without any charset declaration) and the UTF-8 page
+# under a stale charset=gb2312 correctly, and keeps sentences whole across inline <span>,
+# <strong> and <a> (a source line break between two spans becomes a space inside a sentence).
+# Since it did not do as well, the reader below stays; its two misses on those pages (linked
+# titles of 相关文章 inside the article's <td>, an unlabelled info-line date) are fixed.
 
 _BLOCK = frozenset(
     """address article aside blockquote body center dd details dialog dir div dl dt fieldset figcaption
