@@ -542,6 +542,30 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
 # ==========================================================================================
 # HTML
 # ==========================================================================================
+#
+# Why our own extractor and not trafilatura (compared with trafilatura 2.3.1 on the saved pages
+# of tests/data/html, `python bench/html_extract.py`; figures in bench/README.md): on the modern
+# div layouts (TRS_Editor, Word-export WordSection divs, article-content with attachments) both
+# find the whole body with no furniture, but trafilatura, in each of its modes (default,
+# favor_precision, favor_recall),
+#   - on the table layouts (old-table-gb2312.htm, body-in-tds.html) keeps the whole page: the
+#     navigation menu, breadcrumbs, info line, 打印/关闭, 相关链接/相关文章 and the footer with
+#     版权所有, 网站标识码, ICP备 and 公网安备 numbers; it moves the figures table below the body
+#     (its rows land after the signature), and runs a body of <br> lines into one line
+#     (headings 一、二、 glued to the paragraphs: 27 % of the lines kept on that page);
+#   - leaks the footer (版权所有, ICP备, 公网安备, 技术支持) after the body of
+#     title-in-head-only.html and xxgk-gbk-no-charset.html, and the 索引号 table of the latter
+#     (its 名称 row survives our debris marking);
+#   - gives the <title> with the site's column and name on it (…报告_部门动态_…人民政府) on 3
+#     of 7 pages, and a wrong date on 3: 2023-01-01 and 2022-01-01 guessed where the info line
+#     has an unlabelled 2023年2月14日 or 日期：2023年03月29日, and the 成文日期 instead of the
+#     发布日期 of a 信息公开 table;
+#   - is 5x slower here (about 20 ms a page against 4 ms).
+# It decodes the GB2312/GBK pages (one without any charset declaration) and the UTF-8 page
+# under a stale charset=gb2312 correctly, and keeps sentences whole across inline <span>,
+# <strong> and <a> (a source line break between two spans becomes a space inside a sentence).
+# Since it did not do as well, the reader below stays; its two misses on those pages (linked
+# titles of 相关文章 inside the article's <td>, an unlabelled info-line date) are fixed.
 
 _BLOCK = frozenset(
     """address article aside blockquote body center dd details dialog dir div dl dt fieldset figcaption
@@ -561,6 +585,8 @@ _WIDE = _lazy(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”‘�
 _PROSE_PUNCT = _lazy(r"[，。；,;]")
 _HTML_CHARSET = _lazy(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
 _TITLE_SPLIT = _lazy(r"\s*(?:_|\||｜|--|—+|–|\s-\s|::)\s*")
+_NOT_PUBLISHED = _lazy(r"(?:成文|印发|生效|施行|截止|有效期)[^0-9]{0,6}$")
+_BARE_DATE = _lazy(rf"^{_DATE}\s*日?(?:\s*[0-9]{{1,2}}:[0-9]{{2}}(?::[0-9]{{2}})?)?$")
 _GB = {"gb2312", "gbk", "x-gbk", "gb_2312", "gb_2312-80", "cp936", "ms936", "euc-cn", "csgb2312", "gb18030"}
 
 #: <meta name=...> keys of Chinese government CMSs (TRS, Hanweb, ...) and common ones, lowercased.
@@ -625,11 +651,13 @@ def _read_html(data: bytes, path: str) -> tuple[str, str, dict[str, str]]:
     if root is None:
         raise InputError("has no page body; is it a web page with the report in it?", path=path)
     lines = _layout(root)
-    pick = _main_lines(lines)
+    pick = _without_link_tail(lines, _main_lines(lines))
     outside = [ln for i, ln in enumerate(lines) if i not in pick]
     page_hints = _scan_hints([fold(ln.text) for ln in outside])
     page_hints.update(_table_hints(outside))
     hints.update(page_hints)
+    if "published" not in hints and pick:
+        hints.update(_info_line_date(lines, pick))
     text_lines = [lines[i].text for i in sorted(pick)]
     heading = _page_heading(lines, min(pick) if pick else len(lines), hints.get("title"))
     if heading:
@@ -788,6 +816,48 @@ def _main_lines(lines: list[_Line]) -> set[int]:
         ids, tags = ids[:-1], tags[:-1]
     best = ids[-1]
     return {i for i, ln in enumerate(lines) if best in ln.path}
+
+
+def _without_link_tail(lines: list[_Line], pick: set[int]) -> set[int]:
+    """The main text without the lines after its last prose line that are mostly link text and
+    have no clause punctuation: the titles of a list of links.
+
+    Table-layout CMSs put the 相关文章 list, 上一篇/下一篇 and attachment links in the same
+    element as the article (a <td> of <br> lines under the last paragraph); their headers are
+    debris, but the linked titles themselves read like short content lines. A report's own
+    lines after its prose (signature, date) are not links, and a closing sentence that links a
+    law (按照<a>《…法》</a>规定，…) keeps its commas.
+    """
+    last = max((i for i in pick if lines[i].prose), default=None)
+    if last is None:
+        return pick
+
+    def linked_title(ln: _Line) -> bool:
+        return ln.links * 2 > len(ln.text) and not _PROSE_PUNCT.search(ln.text)
+
+    return {i for i in pick if i <= last or not linked_title(lines[i])}
+
+
+def _info_line_date(lines: list[_Line], pick: set[int]) -> dict[str, str]:
+    """The publication date of an info line that gives it without a label.
+
+    Many sites write the article's info line as ``2023年2月14日 | 来源：… | 阅读次数：…`` or put
+    a bare date under the title. Only the lines between the few before the main text and its
+    first prose line are looked at, and only furniture lines (a date in report prose is not the
+    page's date) or lines that are a date and nothing else; a 成文/印发/生效 date is not one.
+    """
+    start = min(pick)
+    first_prose = min((i for i in pick if lines[i].prose), default=start)
+    for ln in lines[max(start - 6, 0) : first_prose]:
+        f = fold(ln.text).strip()
+        m = re.search(_DATE, f)
+        if not m or _NOT_PUBLISHED.search(f[: m.start()]):
+            continue
+        if _is_debris(f) or _BARE_DATE.match(f):
+            iso = _iso(m.groups())
+            if iso:
+                return {"published": iso}
+    return {}
 
 
 def _page_heading(lines: list[_Line], start: int, meta_title: str | None) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -437,6 +438,66 @@ def test_read_html_sniffed_in_txt() -> None:
     # "save page as" with a .txt name still gives the page source
     doc = read_bytes(trs_page(TITLE, BODY).encode(), path="page.txt")
     assert doc.format == "html" and lines_of(doc) == [TITLE, *BODY]
+
+
+#: Saved pages in the layouts of government sites, each with its expected body (NAME.txt) and,
+#: in pages.json, its title, date, encoding and the furniture that must not become content.
+HTML_PAGES = DATA / "html"
+_PAGE_SPEC: dict[str, dict] = json.loads((HTML_PAGES / "pages.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", list(_PAGE_SPEC))
+def test_read_html_saved_government_pages(name: str) -> None:
+    spec = _PAGE_SPEC[name]
+    body = (HTML_PAGES / (Path(name).stem + ".txt")).read_text(encoding="utf-8").splitlines()
+    doc = read_path(HTML_PAGES / name)
+    assert doc.format == "html" and doc.encoding == spec["encoding"]
+    got = lines_of(doc)
+    # the visible heading may lead the text, as in a copy of the page; nothing else may be added
+    assert [ln for ln in got if ln != spec["title"]] == body
+    content = "\n".join(got)
+    for kind, probes in spec["furniture"].items():
+        for probe in probes:
+            assert probe not in content, (kind, probe)
+    assert (doc.meta.title, doc.meta.published) == (spec["title"], spec["published"])
+    check_invariants(doc)
+
+
+def test_read_html_related_links_in_the_article_cell_are_not_content() -> None:
+    # table-layout CMSs put 相关文章 in the article's own <td>, under the last paragraph
+    rows = "".join(f"<tr><td>{p}</td></tr>" for p in [*BODY, *SIGNATURE])
+    related = "<tr><td>相关文章：<br>・<a href='/1.html'>遂宁市2021年法治政府建设工作情况报告</a><br>・<a href='/2.html'>全市行政复议工作推进会召开</a></td></tr>"
+    page = f"<html><head><title>{TITLE}</title></head><body><table>{rows}{related}</table></body></html>"
+    doc = read_bytes(page.encode(), path="page.html")
+    assert lines_of(doc) == [*BODY, *SIGNATURE]
+    assert "推进会召开" not in doc.text
+
+
+def test_read_html_link_in_the_last_paragraph_is_content() -> None:
+    last = "按照<a href='/law'>《中华人民共和国行政复议法》</a>规定，依法受理41件。"
+    page = f"<html><body><h1>{TITLE}</h1><div>" + "".join(f"<p>{p}</p>" for p in [*BODY, last]) + "</div></body></html>"
+    doc = read_bytes(page.encode(), path="page.html")
+    assert lines_of(doc)[-1] == "按照《中华人民共和国行政复议法》规定，依法受理41件。"
+
+
+@pytest.mark.parametrize(
+    ("info", "published"),
+    [
+        ("<div class='info'><span>2023年2月14日</span><span>来源：遂宁市司法局</span><span>阅读次数：733</span></div>", "2023-02-14"),
+        ("<div class='date'>2023-02-14 09:30</div>", "2023-02-14"),
+        ("<div class='info'>成文日期：2023-01-10</div>", None),  # when it was written, not published
+        ("", None),
+    ],
+    ids=["unlabelled-info-line", "bare-date", "written-date", "none"],
+)
+def test_read_html_publication_date_of_an_unlabelled_info_line(info: str, published: str | None) -> None:
+    paragraphs = ["2023年1月5日，" + BODY[0], *BODY[1:]]  # a date in the prose is not the page's
+    page = f"<html><head><title>{TITLE}_部门动态</title></head><body><div>{info}<div class='zoom'>" + "".join(
+        f"<p>{p}</p>" for p in paragraphs
+    ) + "</div></div></body></html>"
+    doc = read_bytes(page.encode(), path="page.html")
+    assert doc.meta.published == published
+    assert lines_of(doc) == paragraphs
 
 
 # ------------------------------------------------------------------------------------------
