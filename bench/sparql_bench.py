@@ -11,8 +11,8 @@
    process killed after ``--rdflib-timeout`` seconds, and prints how many times faster
    Oxigraph is.
 
-Targets (exit status 1 if one is missed): each named question under 200 ms median, ``govkg
-query`` start-up plus a query under 1.5 s, Oxigraph at least 20x faster than rdflib on the
+Targets (exit status 1 if one is missed): each named question under 150 ms median, ``govkg
+query`` start-up plus a query under 1.5 s and within 0.15 s of a bare pyoxigraph script, Oxigraph at least 20x faster than rdflib on the
 joins (the questions in ``JOINS`` and the two-hop joins; a stopped rdflib run counts as the time
 limit). Questions that scan one type and aggregate one property are printed with their ratio.
 
@@ -44,8 +44,9 @@ import synth_graph  # noqa: E402
 
 from graph.query import named_queries, to_rows  # noqa: E402
 
-TARGET_MS = 200.0
+TARGET_MS = 150.0
 TARGET_CLI_S = 1.5
+TARGET_OVER_BARE_S = 0.15
 TARGET_RATIO = 20.0
 WARMUP = 2
 # Named questions whose answer is a multi-way join (entities, report graphs, provenance). The
@@ -139,6 +140,28 @@ def time_cli(store_dir: Path, repeat: int = 5) -> list[float]:
     return times
 
 
+#: What a user would write without govkg: open the store, run the query, print the rows.
+_BARE = """import sys, pyoxigraph as ox
+db = ox.Store.read_only(sys.argv[1])
+for row in db.query(sys.argv[2]):
+    print("\t".join(str(t) for t in row))
+"""
+
+
+def time_bare(store_dir: Path, repeat: int = 5) -> list[float]:
+    """The same query as :func:`time_cli` from a bare pyoxigraph script (a new process)."""
+    from graph.query import declare_prefixes
+
+    cmd = [sys.executable, "-c", _BARE, str(store_dir), declare_prefixes(CLI_QUERY)[0]]
+    subprocess.run(cmd, check=True, capture_output=True)
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        times.append(time.perf_counter() - t0)
+    return times
+
+
 _DS = None  # the rdflib dataset, inherited by the forked children
 
 
@@ -190,6 +213,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=15, help="timed runs per question")
     ap.add_argument("--rdflib-timeout", type=float, default=30.0, help="seconds rdflib gets per question")
     ap.add_argument("--skip-rdflib", action="store_true", help="do not time rdflib")
+    ap.add_argument("--layout", choices=("store", "files"), default="store",
+                    help="report graphs as the store holds them (default), or in full as graph.trig does "
+                         "(what the store held before it kept only what questions ask)")
     a = ap.parse_args(argv)
 
     import pyoxigraph as ox
@@ -202,9 +228,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         nq = work / "corpus.nq"
         t0 = time.perf_counter()
-        template = synth_graph.sample_template(a.trig)
+        template = synth_graph.sample_template(a.trig, a.layout)
         reports, quads = synth_graph.write(nq, a.triples, template=template)
-        print(f"corpus: {reports} synthetic reports, {quads} quads in report graphs "
+        print(f"corpus ({a.layout} layout, {len(template.report)} triples per report): {reports} synthetic reports, "
+              f"{quads} quads in report graphs "
               f"({time.perf_counter() - t0:.1f} s to generate) -> {nq}")
 
         store_dir = work / "store"
@@ -225,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = time_oxigraph(store, a.repeat, params)
         del store
         cli = time_cli(store_dir)
+        bare = time_bare(store_dir)
 
         parse_s = None
         if not a.skip_rdflib:
@@ -255,10 +283,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{label[:36]:36} {r.median:12.1f} ms {min(r.ox_ms):5.1f} ms {max(r.ox_ms):5.1f} ms {r.rows:6}"
                   f"   {fmt_s(r.rdflib_s, a.rdflib_timeout):>18} {r.rdflib_rows if r.rdflib_rows is not None else '-':>6}"
                   f" {ratio_s:>8}  {kind}{flag}")
-        cli_med = statistics.median(cli)
+        cli_med, bare_med = statistics.median(cli), statistics.median(bare)
         print()
         print(f"govkg query start-up + simple query: median {cli_med:.2f} s over {len(cli)} runs "
               f"(min {min(cli):.2f}, max {max(cli):.2f}){'' if cli_med < TARGET_CLI_S else '  SLOW'}")
+        over = cli_med - bare_med
+        print(f"a bare pyoxigraph script, the same query: median {bare_med:.2f} s; govkg query takes "
+              f"{over:+.2f} s more (target < {TARGET_OVER_BARE_S:g} s){'' if over < TARGET_OVER_BARE_S else '  SLOW'}")
+        ok = ok and over < TARGET_OVER_BARE_S
         if parse_s is not None:
             print(f"rdflib parse of the corpus: {parse_s:.1f} s")
         ok = ok and cli_med < TARGET_CLI_S

@@ -46,16 +46,27 @@ class Template:
     year: str  # 2021
 
 
-def sample_template(trig: Path | None = None) -> Template:
-    """Read the sample's graph (building it if no TriG is given) into a :class:`Template`."""
+def sample_template(trig: Path | None = None, layout: str = "store") -> Template:
+    """Read the sample's graph (building it if no TriG is given) into a :class:`Template`.
+
+    ``layout="store"``: the report graph as ``govkg build`` puts it in the SPARQL store (the
+    part of it questions ask, no mention nodes); ``"files"``: as ``graph.trig`` holds it, in
+    full (what the store held before it kept only that part). A given ``trig`` is read as is.
+    """
     import pyoxigraph as ox
 
     if trig is None:
         from graph.pipeline import build
 
         with tempfile.TemporaryDirectory(prefix="govkg-synth-") as out:
-            built = build(None, out, validate=False, view=False, store=False).files["trig"]
-            quads = list(ox.parse(path=str(built), format=ox.RdfFormat.TRIG))
+            files = build(None, out, validate=False, view=False, store=layout == "store").files
+            if layout == "store":
+                db = ox.Store.read_only(str(files["store"]))
+                quads = [q for q in db.quads_for_pattern(None, None, None)
+                         if not isinstance(q.graph_name, ox.DefaultGraph)]
+                del db
+            else:
+                quads = list(ox.parse(path=str(files["trig"]), format=ox.RdfFormat.TRIG))
     else:
         quads = list(ox.parse(path=str(trig), format=ox.RdfFormat.TRIG))
     def triple(q: ox.Quad) -> str:

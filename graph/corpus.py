@@ -564,7 +564,7 @@ def _trig_item(graph: str, turtle: bytes) -> bytes:
     return head + b"<" + graph.encode("utf-8") + b"> {\n" + body + b"\n}\n" + body + b"\n"
 
 
-def bulk_store(out_dir: Path, items: Iterable[tuple[str, bytes]], *, threads: int = 1) -> Path:
+def bulk_store(out_dir: Path, items: Iterable[tuple[str, bytes]], *, threads: int = 1, optimize: bool = True) -> Path:
     """Load the ontology and every (graph, chunk) into a new store folder, not yet live.
 
     The folder is ``OUT/stores/g<N>``; :func:`activate_store` makes it the store, or
@@ -572,6 +572,7 @@ def bulk_store(out_dir: Path, items: Iterable[tuple[str, bytes]], *, threads: in
     in a thread of its own (Oxigraph's loader runs without the GIL), while the calling thread
     goes on collecting chunks: a build with ``--jobs 2`` keeps both cores busy instead of
     waiting for one loader. With one thread, each batch loads in the calling thread once collected.
+    ``optimize=False`` leaves out the final compaction (``bench/compaction.py`` measures it).
     """
     import shutil
 
@@ -602,7 +603,8 @@ def bulk_store(out_dir: Path, items: Iterable[tuple[str, bytes]], *, threads: in
         db.flush()
         # the bulk loader leaves many unmerged files; compacting them once makes every later
         # read several times faster (a 2,000-report store: GROUP BY 34 s -> 3.5 s)
-        db.optimize()
+        if optimize:
+            db.optimize()
     except BaseException:
         del db
         discard_store(new)

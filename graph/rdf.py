@@ -353,7 +353,10 @@ def report_triples(ex: Extraction, base: str = DEFAULT_BASE, *, store: bool = Fa
     only what questions ask, which the SPARQL store holds: everything but the mention nodes
     (one NIF anchor per occurrence of a name, with its text and offsets: more than a third of a
     report's triples), the anchors of statistics, the offsets of relation assertions and the
-    ``govkg:extractedBy`` provenance that only debugging needs. Each entity keeps one
+    ``govkg:extractedBy`` provenance that only debugging needs, and what is derived from other
+    triples: a sentence's index, end offset and type (RDFS gives it: the range of
+    ``govkg:sentence``), the sentences that state nothing, a statistic's data set, label and
+    year (its report's). Each entity keeps one
     ``govkg:sentence`` link to each sentence that names it (in both), which is what the view and
     the questions read; a name in a sentence is found again from the entity's labels and aliases.
     """
@@ -425,7 +428,8 @@ def _report_terms(ex: Extraction, base: str, t: _Terms, store: bool = False) -> 
         if s.index not in used and (store or not s.heading):
             continue
         n = sent_iri[s.index]
-        yield n, a, sentence_cls
+        if full:
+            yield n, a, sentence_cls
         yield n, string_p, zh(s.text)
         yield n, begin, integer(s.start)
         if full:

@@ -224,8 +224,8 @@ def assert_same_store(a: StoreContent, b: StoreContent) -> None:
 def store_part(g: Graph) -> Graph:
     """What the store holds of a report graph of graph.trig, by the design of the store: all but
     the mention nodes and statistic anchors, ``extractedBy``, the offsets of relation
-    assertions, a sentence's index and end, the sentences that state nothing, a statistic's
-    data set, label and year when it is its report's, and the data set itself."""
+    assertions, a sentence's index, end and type, the sentences that state nothing, a
+    statistic's data set, label and year when it is its report's, and the data set itself."""
     mentions = set(g.subjects(RDF.type, GOVKG.Mention))
     datasets = set(g.subjects(RDF.type, QB.DataSet))
     sentences = set(g.subjects(RDF.type, GOVKG.Sentence))
@@ -236,7 +236,7 @@ def store_part(g: Graph) -> Graph:
     for s, p, o in g:
         if s in mentions or s in datasets or p in (GOVKG.mention, GOVKG.extractedBy, GOVKG.sentenceIndex):
             continue
-        if s in sentences and (s not in stating or p == NIF.endIndex):
+        if s in sentences and (s not in stating or p == NIF.endIndex or (p, o) == (RDF.type, GOVKG.Sentence)):
             continue
         if (s, RDF.type, GOVKG.RelationAssertion) in g and p in (NIF.beginIndex, NIF.endIndex):
             continue
