@@ -451,6 +451,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.compare_no_store:
             _log(f"build jobs={jobs_list[-1]} without the store …")
             nostore = run_build_child(corpus, jobs_list[-1], supported, full=args.full, store=False)
+            if "seconds" in nostore:
+                nostore["reports_per_s"] = nostore["reports"] / nostore["seconds"]
+                nostore["chars_per_s"] = jieba["chars"] / nostore["seconds"]
+                nostore["chars_per_cpu_s"] = jieba["chars"] / nostore["cpu_seconds"] if nostore["cpu_seconds"] else 0.0
         result: dict[str, Any] = {
             "corpus": {"reports": len(paths), "chars": jieba["chars"], "source": source, "path": str(corpus)},
             "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "load_start": load_start},
