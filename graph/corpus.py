@@ -26,7 +26,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
@@ -116,13 +116,22 @@ class Manifest:
             return cls(base=base)
         return cls(base=base, files=files, ontology=ontology)
 
+    def as_dict(self) -> dict[str, Any]:
+        """The manifest as the JSON it is written as (``vars`` of each entry: ``asdict`` copies
+        deeply and took a quarter of a second on 10,000 entries)."""
+        return {"version": self.VERSION, "base": self.base, "ontology": self.ontology,
+                "files": {k: dict(vars(v)) for k, v in sorted(self.files.items())}}
+
     def dumps(self) -> str:
-        return json.dumps(
-            {"version": self.VERSION, "base": self.base, "ontology": self.ontology,
-             "files": {k: asdict(v) for k, v in sorted(self.files.items())}},
-            ensure_ascii=False,
-            indent=1,
-        )
+        return json.dumps(self.as_dict(), ensure_ascii=False, indent=1)
+
+    def same_as_file(self, path: Path) -> bool:
+        """Whether ``path`` holds this manifest (compared as data: JSON's C parser reads 10,000
+        entries faster than its Python encoder writes them with an indent)."""
+        try:
+            return bool(json.loads(path.read_bytes()) == self.as_dict())
+        except (OSError, ValueError):
+            return False
 
 
 def raw_digest(path: Path) -> str:
@@ -734,12 +743,34 @@ _RELATIONS = ("issues", "implements", "organizes", "promotes", "concerns", "base
               "extendsTo", "jurisdiction")
 
 
-def entity_counts(store_dir: Path | None, manifest: Manifest) -> dict[str, int]:
+def entity_counts(store_dir: Path | None, manifest: Manifest, memo: Path | None = None) -> dict[str, int]:
     """Distinct entities per type, relation triples and statistics of the whole graph.
 
     From the store when there is one (an entity named in many reports counts once); without
-    a store, the per-report counts of the manifest, summed.
+    a store, the per-report counts of the manifest, summed. With ``memo`` (a JSON file), the
+    store's counts are kept there with the store's generation and read back while the store
+    is the same: a rebuild that changed nothing does not ask a store of 10,000 reports again
+    (1.3 s of its 3 s).
     """
+    if store_dir is not None and (store_dir / "CURRENT").is_file() and memo is not None:
+        from . import store as storage
+        from .publish import atomic_write
+
+        token = storage.store_generation(store_dir)
+        try:
+            kept = json.loads(memo.read_text(encoding="utf-8"))
+            if token is not None and kept.get("store") == token:
+                return {str(k): int(v) for k, v in kept["counts"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass
+        counts = entity_counts(store_dir, manifest)
+        if token is not None:
+            text = json.dumps({"store": token, "counts": counts}, sort_keys=True)
+            try:
+                atomic_write(memo, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+            except OSError:
+                pass  # only a shortcut for the next build
+        return counts
     if store_dir is not None and (store_dir / "CURRENT").is_file():
         from . import store as storage
 

@@ -47,6 +47,9 @@ __all__ = [
     "LOCK_FILE",
 ]
 
+#: The summary counts of the store as of its last generation (:func:`graph.corpus.entity_counts`).
+COUNTS_FILE = ".govkg-counts.json"
+
 #: The lock file of a build in OUT: held (flock) for the whole build, removed at its end.
 LOCK_FILE = ".govkg-build.lock"
 
@@ -646,7 +649,7 @@ def _build_locked(
             (cache / e.chunk).unlink(missing_ok=True)
             (cache / corpus.store_chunk(e.chunk)).unlink(missing_ok=True)
 
-    counts = corpus.entity_counts(out_dir / "store" if store else None, new_manifest)
+    counts = corpus.entity_counts(out_dir / "store" if store else None, new_manifest, memo=out_dir / COUNTS_FILE)
     lap("count")
     return BuildResult(
         out_dir=out_dir,
@@ -679,10 +682,7 @@ def _same_manifest(out_dir: Path, new: Manifest) -> bool:
 
     if not new.ontology:
         return False  # a build without the store does not record which ontology the files hold
-    try:
-        return (out_dir / corpus.Manifest.FILE).read_text(encoding="utf-8") == new.dumps()
-    except OSError:
-        return False
+    return new.same_as_file(out_dir / corpus.Manifest.FILE)
 
 
 def _write_errors(path: Path, skipped: Sequence[Skipped]) -> None:
