@@ -356,9 +356,9 @@ def report_triples(ex: Extraction, base: str = DEFAULT_BASE, *, store: bool = Fa
     ``govkg:extractedBy`` provenance that only debugging needs, and what is derived from other
     triples: a sentence's index, end offset and type (RDFS gives it: the range of
     ``govkg:sentence``), the sentences that state nothing, a statistic's data set, label and
-    year (its report's). Each entity keeps one
-    ``govkg:sentence`` link to each sentence that names it (in both), which is what the view and
-    the questions read; a name in a sentence is found again from the entity's labels and aliases.
+    year (its report's). Each entity keeps one ``govkg:sentence`` link to each sentence that
+    names it (in both), which is what the view and the questions read; a name in a sentence is
+    found again from the entity's labels and aliases.
     """
     return _report_terms(ex, base, _Terms(False), store)  # type: ignore[return-value]
 
