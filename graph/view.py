@@ -659,14 +659,12 @@ class _Sentences:
             self._keys[iri] = k
             role = self.ix.one(sent, _ROLE)
             idx = self.ix.one(sent, _INDEX)
-            begin = self.ix.one(sent, _BEGIN)
             self.table[k] = {
                 "iri": iri,
                 "text": _text(self.ix.get(sent, _IS_STRING)),
                 "role": _local(str(role)) if role is not None else "",
                 "report": str(self.ix.one(sent, _REPORT) or ""),
                 "index": int(idx.toPython()) if idx is not None else _sentence_number(iri),
-                "begin": int(begin.toPython()) if begin is not None else -1,
                 "heading": bool(self.ix.get(sent, _HEADING)),
             }
         return self._keys[iri]
@@ -773,8 +771,7 @@ def _panel_info(ix: _Index, nodes: Mapping[str, _Node], shown: set[str], edges: 
             spans = by_sent.setdefault(k, [])
             if span[0] >= 0 and span not in spans:
                 spans.append(span)
-        order = sorted(by_sent, key=lambda k: (sentences.table[k]["report"], sentences.table[k]["begin"],
-                                               sentences.table[k]["index"]))
+        order = sorted(by_sent, key=lambda k: (sentences.table[k]["report"], sentences.table[k]["index"]))
         cache[node.id] = {k: sorted(by_sent[k]) for k in order}
         return cache[node.id]
 
