@@ -25,13 +25,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from .errors import GovkgError
 from .vocab import DEFAULT_BASE, PREFIXES
+
+if TYPE_CHECKING:
+    from .validate import Conformance
 
 __all__ = [
     "Chunk",
@@ -62,6 +65,9 @@ class Chunk:
     year: int | None = None
     store_turtle: bytes = b""  # the part of it the store holds (graph.rdf.report_turtle(store=True))
     store_triples: int = 0
+    #: the SHACL outcome of the full record, when the build asked this report to be validated
+    #: (validated where it was extracted, so the check runs in the workers, beside the NLP)
+    validation: Conformance | None = None
 
 
 @dataclass(frozen=True)
@@ -197,8 +203,33 @@ def extract_chunk(path: str, base: str = DEFAULT_BASE, max_chars: int = 0) -> Ch
         return Failure(path, f"internal error while extracting ({type(e).__name__}: {e}); please report it")
 
 
-def _extract_batch(paths: Sequence[str], base: str, max_chars: int = 0) -> list[Chunk | Failure]:
-    return [extract_chunk(p, base, max_chars) for p in paths]
+def checked_chunk(res: Chunk | Failure) -> Chunk | Failure:
+    """``res`` with the SHACL outcome of its full record (a failure as it is).
+
+    pyshacl costs about twice the NLP of a report, so a build validates a sample of the changed
+    reports, and each in the worker that extracted it: the check runs beside the other worker's
+    NLP instead of after all of it, in the main process. A violation is carried back, not raised:
+    the build decides what it means. pyshacl failing on the graph is a violation too.
+    """
+    if not isinstance(res, Chunk):
+        return res
+    from rdflib import Graph
+
+    from .validate import Conformance, validate
+
+    try:
+        g = Graph()
+        g.parse(data=res.turtle, format="turtle")
+        outcome = validate(g, raise_on_violation=False, inplace=True)
+    except Exception as e:  # noqa: BLE001 - reported as this report's violation, by name
+        outcome = Conformance(False, 1, 0, f"pyshacl failed on the graph ({type(e).__name__}: {e})")
+    return replace(res, validation=outcome)
+
+
+def _extract_batch(paths: Sequence[str], base: str, max_chars: int = 0,
+                   check: Collection[str] = ()) -> list[Chunk | Failure]:
+    return [checked_chunk(extract_chunk(p, base, max_chars)) if p in check else extract_chunk(p, base, max_chars)
+            for p in paths]
 
 
 def _init_worker() -> None:
@@ -221,9 +252,13 @@ def map_chunks(
     scheduler: str | None = None,
     batch: int = 8,
     max_chars: int = 0,
+    check: Collection[str] = (),
 ) -> Iterator[Chunk | Failure]:
     """Extract reports, yielding results as they come (in input order for ``jobs``; in
     completion order on Dask — callers sort by graph IRI, so output does not depend on it).
+
+    The reports whose path is in ``check`` are validated against the SHACL shapes where they
+    are extracted (:func:`checked_chunk`): their chunks carry the outcome.
 
     ``jobs`` > 1 uses that many worker processes; ``scheduler`` (``tcp://host:port``, or
     ``local`` for a cluster on this machine) sends batches of ``batch`` reports to Dask.
@@ -234,15 +269,16 @@ def map_chunks(
     worker dies then comes back as a :class:`Failure` (:data:`WORKER_DIED`); the rest are built
     as usual.
     """
+    check = frozenset(check)
     if scheduler:
-        yield from _dask_chunks(paths, base, scheduler, batch, max_chars)
+        yield from _dask_chunks(paths, base, scheduler, batch, max_chars, check)
         return
     if jobs <= 1 or len(paths) <= 1:
         for p in paths:
-            yield extract_chunk(p, base, max_chars)
+            yield from _extract_batch([p], base, max_chars, check)
         return
     batches = [list(paths[i : i + batch]) for i in range(0, len(paths), batch)]
-    yield from _pool_chunks(batches, base, jobs, max_chars)
+    yield from _pool_chunks(batches, base, jobs, max_chars, check)
 
 
 def _mp_context():  # type: ignore[no-untyped-def]
@@ -251,7 +287,8 @@ def _mp_context():  # type: ignore[no-untyped-def]
     return mp.get_context("spawn" if os.environ.get("GOVKG_SPAWN") else "fork")
 
 
-def _pool_chunks(batches: list[list[str]], base: str, jobs: int, max_chars: int) -> Iterator[Chunk | Failure]:
+def _pool_chunks(batches: list[list[str]], base: str, jobs: int, max_chars: int,
+                 check: frozenset[str] = frozenset()) -> Iterator[Chunk | Failure]:
     """Run batches in a pool of ``jobs`` processes, in input order, surviving dead workers."""
     from concurrent.futures import Future, ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -272,10 +309,10 @@ def _pool_chunks(batches: list[list[str]], base: str, jobs: int, max_chars: int)
     def submit_main(k: int) -> None:
         nonlocal main
         try:
-            pending[k] = (main.submit(_extract_batch, batches[k], base, max_chars), main)
+            pending[k] = (main.submit(_extract_batch, batches[k], base, max_chars, check & set(batches[k])), main)
         except BrokenProcessPool:  # the pool broke since the last look: its batches are found below
             main = new_pool(jobs)
-            pending[k] = (main.submit(_extract_batch, batches[k], base, max_chars), main)
+            pending[k] = (main.submit(_extract_batch, batches[k], base, max_chars, check & set(batches[k])), main)
 
     def retry_all_of(broken: ProcessPoolExecutor) -> None:
         """Every unfinished batch of a broken pool, again, each in a fresh worker of its own,
@@ -284,7 +321,7 @@ def _pool_chunks(batches: list[list[str]], base: str, jobs: int, max_chars: int)
         for k, (fut, owner) in sorted(pending.items()):
             if owner is broken and not (fut.done() and fut.exception() is None):
                 one = new_pool(1)
-                pending[k] = (one.submit(_extract_batch, batches[k], base, max_chars), one)
+                pending[k] = (one.submit(_extract_batch, batches[k], base, max_chars, check & set(batches[k])), one)
                 retried.add(k)
         broken.shutdown(wait=False, cancel_futures=True)
         if broken is main:
@@ -299,7 +336,7 @@ def _pool_chunks(batches: list[list[str]], base: str, jobs: int, max_chars: int)
         for path in paths:
             one = new_pool(1)
             try:
-                out.extend(one.submit(_extract_batch, [path], base, max_chars).result())
+                out.extend(one.submit(_extract_batch, [path], base, max_chars, check & {path}).result())
             except BrokenProcessPool:
                 out.append(Failure(path, WORKER_DIED))
             finally:
@@ -333,7 +370,7 @@ def _pool_chunks(batches: list[list[str]], base: str, jobs: int, max_chars: int)
 
 
 def _dask_chunks(paths: Sequence[str], base: str, scheduler: str, batch: int,
-                 max_chars: int = 0) -> Iterator[Chunk | Failure]:
+                 max_chars: int = 0, check: frozenset[str] = frozenset()) -> Iterator[Chunk | Failure]:
     try:
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError:
@@ -352,7 +389,7 @@ def _dask_chunks(paths: Sequence[str], base: str, scheduler: str, batch: int,
         raise GovkgError(f"cannot reach the Dask scheduler at {scheduler} ({e}); is it running?") from None
     try:
         batches = [list(paths[i : i + batch]) for i in range(0, len(paths), batch)]
-        futures = [client.submit(_extract_batch, b, base, max_chars, pure=False) for b in batches]
+        futures = [client.submit(_extract_batch, b, base, max_chars, check & set(b), pure=False) for b in batches]
         for fut in as_completed(futures):
             yield from fut.result()
             fut.release()

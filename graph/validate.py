@@ -36,8 +36,11 @@ def shapes_graph() -> Graph:
     return g
 
 
-def validate(data: Dataset | Graph, *, raise_on_violation: bool = True) -> Conformance:
+def validate(data: Dataset | Graph, *, raise_on_violation: bool = True, inplace: bool = False) -> Conformance:
     """Validate the union of a dataset's report graphs (the ontology graph left out).
+
+    ``inplace`` lets pyshacl work on ``data`` itself rather than on a copy (a tenth faster):
+    for a graph made only to be validated.
 
     Raises:
         ValidationError: the data does not conform and ``raise_on_violation`` is set; the
@@ -54,7 +57,8 @@ def validate(data: Dataset | Graph, *, raise_on_violation: bool = True) -> Confo
     else:
         union = data
     conforms, results, text = shacl(
-        union, shacl_graph=shapes_graph(), inference="none", advanced=True, allow_warnings=True
+        union, shacl_graph=shapes_graph(), inference="none", advanced=True, allow_warnings=True,
+        inplace=inplace or isinstance(data, Dataset),
     )
     from rdflib.namespace import SH
 

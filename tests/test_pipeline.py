@@ -431,3 +431,57 @@ def test_pipeline_check_base_accepts_iris() -> None:
 def test_pipeline_lock_error_is_a_store_error(tmp_path: Path) -> None:
     with BuildLock(tmp_path), pytest.raises(StoreError, match="another build"):
         BuildLock(tmp_path, wait=False).acquire()
+
+
+# -- validation where the report is extracted ------------------------------------------------------
+
+
+_VALIDATION_PROBE = """\
+import sys
+from pathlib import Path
+from graph.pipeline import build
+res = build(sorted(Path(sys.argv[1]).iterdir()), Path(sys.argv[2]), view=False, jobs=2, validate_limit=3)
+print(res.validation)
+print("pyshacl in the main process:", "pyshacl" in sys.modules)
+"""
+
+
+def test_pipeline_jobs_validate_the_sample_in_the_workers(tmp_path: Path) -> None:
+    """With --jobs the sampled reports are validated in the worker processes, beside the NLP,
+    not after it in the main process: the build's own process never imports pyshacl."""
+    folder = corpus_dir(tmp_path / "reports", 6)
+    run = subprocess.run([sys.executable, "-c", _VALIDATION_PROBE, str(folder), str(tmp_path / "out")],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    summary, probe = run.stdout.strip().splitlines()[-2:]
+    assert summary.startswith("conforms (") and summary.endswith("a sample of 3 of 6 changed reports")
+    assert int(summary.split("(")[1].split()[0]) > 300  # the triples of three reports were checked
+    assert probe == "pyshacl in the main process: False"
+
+
+def test_pipeline_a_violation_found_in_a_worker_fails_the_build_by_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shapes every Agency violates (forked workers see the patched shapes): the build fails,
+    naming a report file, with pyshacl's text; no store or file goes live."""
+    from rdflib import Graph
+
+    import graph.validate
+    from graph.errors import ValidationError
+
+    strict = Graph()
+    strict.parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix govkg: <https://w3id.org/govkg/ontology#> .
+        <urn:test:AgencyNeedsCategory> a sh:NodeShape ; sh:targetClass govkg:Agency ;
+            sh:property [ sh:path govkg:lawCategory ; sh:minCount 1 ] .
+        """, format="turtle")
+    monkeypatch.setattr(graph.validate, "shapes_graph", lambda: strict)
+    folder = corpus_dir(tmp_path / "reports", 4)
+    out = tmp_path / "out"
+    with pytest.raises(ValidationError) as err:
+        build(sorted(folder.iterdir()), out, view=False, jobs=2)
+    assert re.search(r"the graph of \S*r0\d\.txt does not conform", str(err.value))
+    assert "(and 3 more report(s))" in str(err.value)
+    assert "lawCategory" in err.value.report_text
+    assert not (out / "graph.trig").exists() and not (out / "store").exists()
