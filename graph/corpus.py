@@ -850,33 +850,9 @@ def view_dataset(out_dir: Path, manifest: Manifest, store: bool):  # type: ignor
         from .view import dataset_from_store
 
         return dataset_from_store(out_dir / "store")
-    from rdflib import Dataset
+    from .view import dataset_from_chunks
 
-    from .rdf import bind_prefixes
-    from .vocab import ONTOLOGY_IRI
+    cache = out_dir / "cache"
+    return dataset_from_chunks(((g, (cache / store_chunk(c)).read_bytes())
+                                for g, c in sorted(graphs.items())[:VIEW_ALL_REPORTS]), ontology_chunk("turtle"))
 
-    ds = Dataset()
-    bind_prefixes(ds)
-    ds.graph(ONTOLOGY_IRI).parse(data=ontology_chunk("turtle"), format="turtle")
-    for graph, chunk in sorted(graphs.items())[:VIEW_ALL_REPORTS]:
-        g = ds.graph(_rdflib_iri(graph))
-        for t in _rdflib_triples((out_dir / "cache" / store_chunk(chunk)).read_bytes()):
-            g.add(t)
-    return ds
-
-
-def _rdflib_iri(iri: str):  # type: ignore[no-untyped-def]
-    from rdflib import URIRef
-
-    return URIRef(iri)
-
-
-def _rdflib_triples(turtle: bytes) -> Iterator[tuple]:  # type: ignore[type-arg]
-    """Parse a chunk with Oxigraph (fast) and hand its triples over as rdflib terms."""
-    import pyoxigraph as ox
-
-    from .rdf import OxToRdflib
-
-    conv = OxToRdflib()
-    for t in ox.parse(turtle, format=ox.RdfFormat.TURTLE):
-        yield conv.triple(t)
