@@ -543,7 +543,8 @@ def _build_locked(
         # --jobs N may keep N cores busy: the workers extract while as many loader threads
         # fill the store (on Dask the extraction is elsewhere and the local cores load)
         loaders = (os.cpu_count() or 1) if scheduler else jobs
-        new_store = corpus.bulk_store(out_dir, graphs(), threads=loaders)
+        # compacted below, while the files are written
+        new_store = corpus.bulk_store(out_dir, graphs(), threads=loaders, optimize=False)
     else:
         for res in stream:
             take(res)
@@ -615,6 +616,8 @@ def _build_locked(
     try:
         assembling = pool.submit(assemble)
         if new_store is not None:
+            corpus.compact_store(new_store)
+            lap("store")
             assembling.result()
             lap("files")
             sizes = {e.graph: e.store_triples for e in entries.values()}
