@@ -229,8 +229,8 @@ def checked_chunk(res: Chunk | Failure) -> Chunk | Failure:
 
 def _extract_batch(paths: Sequence[str], base: str, max_chars: int = 0,
                    check: Collection[str] = ()) -> list[Chunk | Failure]:
-    return [checked_chunk(extract_chunk(p, base, max_chars)) if p in check else extract_chunk(p, base, max_chars)
-            for p in paths]
+    out = [extract_chunk(p, base, max_chars) for p in paths]
+    return [checked_chunk(res) if p in check else res for p, res in zip(paths, out)]
 
 
 def _init_worker() -> None:

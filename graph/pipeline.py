@@ -709,6 +709,8 @@ def _validate_chunks(checked: Sequence[tuple[str, Conformance]], changed: int) -
             f"{others}; this is a govkg bug, please report it with the input",
             report_text=c.report,
         )
-    triples = sum(c.triples for _, c in checked)
+    from .validate import Conformance
+
+    total = Conformance(True, 0, sum(c.triples for _, c in checked), "")
     scope = "every changed report" if len(checked) == changed else f"a sample of {len(checked)} of {changed} changed reports"
-    return f"conforms ({triples} triples checked); {scope}", True
+    return f"{total.summary()}; {scope}", True
