@@ -14,7 +14,9 @@ import re
 import subprocess
 import sys
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -738,3 +740,32 @@ def test_query_guard_refuses_or_the_query_reaches_nothing(text: str) -> None:
         ox.Store().query(text)
     except (SyntaxError, OSError, ValueError, RuntimeError) as e:
         assert "127.0.0.1" not in str(e), e
+
+
+# -- the order the named questions promise --------------------------------------------------------
+
+
+def _v(term: Any) -> str:
+    """A term's string for sorting as SPARQL's ORDER BY sorts simple strings ("" when unbound)."""
+    return "" if term is None else str(term.value)
+
+
+# Each sorts on keys made of its labels (CONCAT(STR(?label), "\u0001"), a key Oxigraph sorts
+# faster than the label): the rows must come in the order of the labels themselves.
+ORDERS: dict[str, Callable[[dict[str, Any]], tuple[Any, ...]]] = {
+    "initiatives": lambda r: (-int(r["reports"].value), _v(r["initiative_label"])),
+    "laws_cited": lambda r: (-int(r["reports"].value), _v(r["law_label"])),
+    "agencies_implement": lambda r: (_v(r["agency_label"]),),
+    "entity": lambda r: (_v(r["node"]), _v(r["direction"]), _v(r["relation"]), _v(r["other_label"]), _v(r["report"])),
+    "cite_law": lambda r: (-int(_v(r["year"]) or 0), _v(r["report"]), _v(r["law_label"])),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ORDERS))
+def test_query_named_questions_come_in_the_order_of_their_labels(store: ox.Store, name: str) -> None:
+    # cite_law matches a part of the name: 法 takes every law the sample cites
+    names, rows = gq.to_rows(gq.run_named(store, name, {"law": "法"} if name == "cite_law" else None))
+    dicts = [dict(zip(names, r, strict=True)) for r in rows]
+    assert len(dicts) > 1, f"{name}: the sample gives rows to order"
+    keys = [ORDERS[name](r) for r in dicts]
+    assert keys == sorted(keys), f"{name}: rows out of the order of their labels"
