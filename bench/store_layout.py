@@ -36,6 +36,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -90,10 +91,11 @@ def _nquads(graph: str, turtle: bytes) -> bytes:
     import pyoxigraph as ox
 
     nt = ox.serialize(ox.parse(turtle, format=ox.RdfFormat.TURTLE), format=ox.RdfFormat.N_TRIPLES)
+    assert nt is not None  # no output given: the bytes are returned
     return nt.replace(b" .\n", b" <" + graph.encode("utf-8") + b"> .\n") + nt
 
 
-def payloads(items: list[tuple[str, bytes]], layout: str) -> tuple[list[bytes], object]:
+def payloads(items: list[tuple[str, bytes]], layout: str) -> tuple[list[bytes], Any]:
     """The byte strings the loader is given for ``layout``, and their RDF format."""
     import pyoxigraph as ox
 
@@ -108,7 +110,7 @@ def payloads(items: list[tuple[str, bytes]], layout: str) -> tuple[list[bytes], 
     return [t for _, t in items], ox.RdfFormat.TURTLE
 
 
-def load(data: list[bytes], fmt: object, where: Path) -> tuple[float, float, float, int]:
+def load(data: list[bytes], fmt: Any, where: Path) -> tuple[float, float, float, int]:
     """Bulk-load ``data`` in batches of ~8 MB into a new store at ``where``, then compact it:
     (load CPU s, load wall s, compaction CPU s, quads)."""
     import pyoxigraph as ox
