@@ -3,19 +3,16 @@ planting what govkg's extraction can be scored against."""
 
 from __future__ import annotations
 
-import importlib.util
 import random
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from benchscripts import bench_script
 
 from graph.extraction import extract_document
 from graph.read import read_path
-
-BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 #: Planted forms the recall test holds to its bar: national laws and quoted reforms.
 LAW_AND_REFORM_FORMS = frozenset({
@@ -26,15 +23,9 @@ LAW_AND_REFORM_FORMS = frozenset({
 
 @pytest.fixture(scope="module")
 def mc() -> Iterator[ModuleType]:
-    """bench/make_corpus.py, imported from its path (bench/ is scripts, not a package)."""
-    name = "govkg_bench_make_corpus"
-    spec = importlib.util.spec_from_file_location(name, BENCH / "make_corpus.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up while the class is made
-    spec.loader.exec_module(module)
-    yield module
-    sys.modules.pop(name, None)
+    """bench/make_corpus.py."""
+    with bench_script("make_corpus") as module:
+        yield module
 
 
 @pytest.fixture(scope="module")
@@ -160,15 +151,12 @@ def test_bench_corpus_statistics_scored_by_value_and_unit(mc: ModuleType, scored
 def test_bench_touch_reports_changes_the_chosen_files_in_their_own_encoding(
     mc: ModuleType, tmp_path: Path
 ) -> None:
-    spec = importlib.util.spec_from_file_location("govkg_bench_touch", BENCH / "touch_reports.py")
-    assert spec is not None and spec.loader is not None
-    touch = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(touch)
     paths = mc.write_corpus(tmp_path, 6, seed=11, chars=3000, gbk_share=0.5)
     before = {p: p.read_bytes() for p in paths}
     encodings = {p: read_path(p).encoding for p in paths}
     assert len(set(encodings.values())) == 2  # both encodings are exercised
-    chosen = touch.touch(tmp_path, 3, "x")
+    with bench_script("touch_reports") as touch:
+        chosen = touch.touch(tmp_path, 3, "x")
     assert len(chosen) == 3
     for p in paths:
         doc = read_path(p)  # still a report govkg reads, in the same encoding as before

@@ -4,27 +4,18 @@ budget a report of a million characters must meet once extraction is linear."""
 from __future__ import annotations
 
 import doctest
-import importlib.util
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from types import ModuleType
 
 import pytest
-
-BENCH = Path(__file__).resolve().parents[1] / "bench"
+from benchscripts import bench_script
 
 
 @pytest.fixture(scope="module")
 def lr() -> Iterator[ModuleType]:
-    """bench/long_reports.py, imported from its path (bench/ is scripts, not a package)."""
-    spec = importlib.util.spec_from_file_location("govkg_bench_long_reports", BENCH / "long_reports.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod
-    spec.loader.exec_module(mod)
-    yield mod
-    sys.modules.pop(spec.name, None)
+    """bench/long_reports.py."""
+    with bench_script("long_reports") as mod:
+        yield mod
 
 
 def test_bench_long_reports_doctests(lr: ModuleType) -> None:

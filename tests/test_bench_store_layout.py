@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from types import ModuleType
 
 import pyoxigraph as ox
 import pytest
+from benchscripts import bench_script
 
 from graph.corpus import chunk_of
 from graph.model import Extraction
 
-BENCH = Path(__file__).resolve().parents[1] / "bench"
-
 
 @pytest.fixture(scope="module")
 def sl() -> Iterator[ModuleType]:
-    """bench/store_layout.py, imported from its path (bench/ is scripts, not a package)."""
-    name = "govkg_bench_store_layout"
-    spec = importlib.util.spec_from_file_location(name, BENCH / "store_layout.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    yield module
-    sys.modules.pop(name, None)
+    """bench/store_layout.py."""
+    with bench_script("store_layout") as module:
+        yield module
 
 
 def _loaded(sl: ModuleType, items: list[tuple[str, bytes]], layout: str) -> set[ox.Quad]:

@@ -8,13 +8,12 @@ each once, as a chunk that corpus builds can use as they use chunk_of's today: t
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from benchscripts import bench_script
 from rdflib import BNode, Graph, Literal, URIRef
 
 from graph.corpus import _split_prefixes
@@ -25,7 +24,6 @@ from graph.read import read_path
 from graph.vocab import DEFAULT_BASE, PREFIXES
 
 DATA = Path(__file__).parent / "data"
-BENCH = Path(__file__).resolve().parents[1] / "bench"
 DATA_REPORTS = sorted(p.name for p in DATA.glob("*.txt"))
 GENERATED = ["generated-0", "generated-1", "generated-2"]
 # "sample" is the bundled seed report (监利市 2021), the same file as the shared seed
@@ -40,15 +38,8 @@ def reports(sample_extraction: Extraction, tmp_path_factory: pytest.TempPathFact
     out = {"sample": sample_extraction}
     for name in DATA_REPORTS:
         out[name] = extract(DATA / name)
-    spec = importlib.util.spec_from_file_location("govkg_bench_make_corpus_turtle", BENCH / "make_corpus.py")
-    assert spec is not None and spec.loader is not None
-    mc = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mc  # dataclasses look their module up while the class is made
-    try:
-        spec.loader.exec_module(mc)
+    with bench_script("make_corpus", "govkg_bench_make_corpus_turtle") as mc:
         paths = mc.write_corpus(tmp_path_factory.mktemp("turtle-corpus"), len(GENERATED), seed=1, gbk_share=0.0)
-    finally:
-        sys.modules.pop(spec.name, None)
     for name, path in zip(GENERATED, paths, strict=True):
         out[name] = extract_document(read_path(path))
     return out
