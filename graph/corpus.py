@@ -295,6 +295,7 @@ def _pool_chunks(batches: list[list[str]], base: str, jobs: int, max_chars: int,
     from concurrent.futures.process import BrokenProcessPool
 
     ctx = _mp_context()
+    checks = [check & set(b) for b in batches]  # the reports of each batch to validate
 
     def new_pool(workers: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker)
@@ -310,10 +311,10 @@ def _pool_chunks(batches: list[list[str]], base: str, jobs: int, max_chars: int,
     def submit_main(k: int) -> None:
         nonlocal main
         try:
-            pending[k] = (main.submit(_extract_batch, batches[k], base, max_chars, check & set(batches[k])), main)
+            pending[k] = (main.submit(_extract_batch, batches[k], base, max_chars, checks[k]), main)
         except BrokenProcessPool:  # the pool broke since the last look: its batches are found below
             main = new_pool(jobs)
-            pending[k] = (main.submit(_extract_batch, batches[k], base, max_chars, check & set(batches[k])), main)
+            pending[k] = (main.submit(_extract_batch, batches[k], base, max_chars, checks[k]), main)
 
     def retry_all_of(broken: ProcessPoolExecutor) -> None:
         """Every unfinished batch of a broken pool, again, each in a fresh worker of its own,
@@ -322,7 +323,7 @@ def _pool_chunks(batches: list[list[str]], base: str, jobs: int, max_chars: int,
         for k, (fut, owner) in sorted(pending.items()):
             if owner is broken and not (fut.done() and fut.exception() is None):
                 one = new_pool(1)
-                pending[k] = (one.submit(_extract_batch, batches[k], base, max_chars, check & set(batches[k])), one)
+                pending[k] = (one.submit(_extract_batch, batches[k], base, max_chars, checks[k]), one)
                 retried.add(k)
         broken.shutdown(wait=False, cancel_futures=True)
         if broken is main:
